@@ -1,0 +1,20 @@
+/**
+ * Shared machinery every mlcycle module builds on: the error type, seeded randomness, typed events, an
+ * injectable clock, options validation and array checks.
+ *
+ * @module core
+ */
+export {
+  assertFiniteArray,
+  assertMinLength,
+  assertSameLength,
+  assertSortedTimestamps,
+  formatNumber,
+  type SortedTimestampsOptions,
+  toEpochMs,
+} from './checks.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export { ERROR_CODES, type ErrorCode, MlcycleError, type MlcycleErrorOptions } from './errors.js';
+export { type Listeners, TypedEmitter } from './events.js';
+export { formatIssues, parseOptions } from './options.js';
+export { Random } from './random.js';

@@ -1,0 +1,6 @@
+/**
+ * mlcycle: keep predictive models on time series honest and healthy.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js';
