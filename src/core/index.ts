@@ -16,5 +16,6 @@ export {
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export { ERROR_CODES, type ErrorCode, MlcycleError, type MlcycleErrorOptions } from './errors.js';
 export { type Listeners, TypedEmitter } from './events.js';
+export { sha256Hex } from './hash.js';
 export { formatIssues, parseOptions } from './options.js';
 export { Random } from './random.js';

@@ -1,0 +1,38 @@
+/**
+ * Storage: the one interface through which mlcycle persists everything, and its built-in adapters.
+ * `SqliteStorage` lives in its own entry point, `mlcycle/storage/sqlite`, so that importing `mlcycle` never loads
+ * a native driver.
+ *
+ * @module storage
+ */
+export {
+  AbstractStorage,
+  conflictError,
+  type RawDocument,
+  type RawLogEntry,
+  type StorageOptions,
+  type WriteBatch,
+  type WriteOp,
+  type WriteResult,
+} from './base.js';
+export { MemoryStorage } from './memory.js';
+export {
+  compareCodePoints,
+  compareFieldValues,
+  fieldAt,
+  type QueryableDocument,
+  selectDocuments,
+} from './query.js';
+export type {
+  BlobInfo,
+  DeleteOptions,
+  FieldValue,
+  JsonValue,
+  ListOptions,
+  LogEntry,
+  PutOptions,
+  ReadLogOptions,
+  Storage,
+  StorageTransaction,
+  StoredDocument,
+} from './types.js';

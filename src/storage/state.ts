@@ -1,0 +1,72 @@
+import {
+  conflictError,
+  type RawDocument,
+  type RawLogEntry,
+  type WriteBatch,
+  type WriteResult,
+} from './base.js';
+import type { BlobInfo } from './types.js';
+
+/** A document held in memory: its JSON text, and the parsed value used only for querying. */
+export interface HeldDocument extends RawDocument {
+  value: unknown;
+}
+
+/**
+ * The whole contents of a store held in memory, with the batch semantics every adapter shares. MemoryStorage is
+ * this and nothing more; JournalStorage replays its journal into it and makes each batch durable before applying it.
+ */
+export class StoreState {
+  readonly collections = new Map<string, Map<string, HeldDocument>>();
+  readonly logs = new Map<string, RawLogEntry[]>();
+  readonly blobs = new Map<string, BlobInfo>();
+
+  revisionOf(collection: string, id: string): number {
+    return this.collections.get(collection)?.get(id)?.revision ?? 0;
+  }
+
+  /** Throws `CONFLICT` (changing nothing) unless every check and expected revision in `batch` holds. */
+  verify(batch: WriteBatch): void {
+    for (const check of batch.checks) {
+      const actual = this.revisionOf(check.collection, check.id);
+      if (actual !== check.revision) throw conflictError(check.collection, check.id, check.revision, actual);
+    }
+    for (const op of batch.ops) {
+      if (op.type === 'append' || op.expectedRevision === undefined) continue;
+      const actual = this.revisionOf(op.collection, op.id);
+      if (actual !== op.expectedRevision)
+        throw conflictError(op.collection, op.id, op.expectedRevision, actual);
+    }
+  }
+
+  /** Applies a verified batch. */
+  apply(batch: WriteBatch): WriteResult[] {
+    return batch.ops.map((op): WriteResult => {
+      if (op.type === 'append') {
+        let entries = this.logs.get(op.log);
+        if (entries === undefined) {
+          entries = [];
+          this.logs.set(op.log, entries);
+        }
+        const offset = entries.length;
+        entries.push({ offset, timestamp: batch.timestamp, json: op.json });
+        return { offset };
+      }
+      let docs = this.collections.get(op.collection);
+      if (op.type === 'delete') return { deleted: docs?.delete(op.id) ?? false };
+      if (docs === undefined) {
+        docs = new Map();
+        this.collections.set(op.collection, docs);
+      }
+      const revision = (docs.get(op.id)?.revision ?? 0) + 1;
+      docs.set(op.id, {
+        id: op.id,
+        revision,
+        updatedAt: batch.timestamp,
+        json: op.json,
+        value: JSON.parse(op.json),
+      });
+      return { revision };
+    });
+  }
+}
