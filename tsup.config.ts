@@ -11,6 +11,7 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   sourcemap: true,
+  shims: true,
   clean: true,
   splitting: false,
   treeshake: true,

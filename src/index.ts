@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export * from './core/index.js';
+export * from './data/index.js';
 export * from './storage/index.js';
