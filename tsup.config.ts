@@ -13,7 +13,7 @@ export default defineConfig({
   sourcemap: true,
   shims: true,
   clean: true,
-  splitting: false,
+  splitting: true,
   treeshake: true,
   external: ['better-sqlite3'],
 });

@@ -389,9 +389,10 @@ class BufferedTransaction implements StorageTransaction {
     json: string | undefined,
     expected: number | undefined,
   ) {
-    const current = await this.view(collection, id);
-    if (expected !== undefined && (current?.revision ?? 0) !== expected) {
-      throw conflictError(collection, id, expected, current?.revision ?? 0);
+    // A blind write depends on nothing it read, so it adds no commit check; a conditional one pins what it saw.
+    if (expected !== undefined) {
+      const actual = (await this.view(collection, id))?.revision ?? 0;
+      if (actual !== expected) throw conflictError(collection, id, expected, actual);
     }
     this.pending.set(key(collection, id), { collection, id, json });
   }

@@ -15,6 +15,14 @@ export {
   type WriteOp,
   type WriteResult,
 } from './base.js';
+export {
+  type BadLineReason,
+  type JournalRecovery,
+  type JournalStats,
+  JournalStorage,
+  type JournalStorageOptions,
+  type LockHolder,
+} from './journal.js';
 export { MemoryStorage } from './memory.js';
 export {
   compareCodePoints,

@@ -10,7 +10,15 @@ export interface QueryableDocument {
 export function fieldAt(value: unknown, path: string): unknown {
   let current = value;
   for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    // Own properties only: `constructor` or `toString` must read as missing, as they do in stored JSON.
+    if (
+      typeof current !== 'object' ||
+      current === null ||
+      Array.isArray(current) ||
+      !Object.hasOwn(current, key)
+    ) {
+      return undefined;
+    }
     current = (current as Record<string, unknown>)[key];
   }
   return current;

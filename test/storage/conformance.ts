@@ -172,6 +172,17 @@ export function runStorageConformance(
         expect(await ids({ where: { score: '0.3' } })).toEqual([]);
       });
 
+      it('reads only fields the document has, never inherited ones like constructor', async () => {
+        expect(await ids({ where: { toString: null } })).toEqual(['t1', 't2', 't3', 't4', 't5', 'u1']);
+        expect(await ids({ orderBy: 'constructor', limit: 2 })).toEqual(['t1', 't2']);
+        expect(await ids({ where: { 'state.length': null, state: 'done' } })).toEqual([
+          't1',
+          't3',
+          't5',
+          'u1',
+        ]);
+      });
+
       it('filters by id prefix', async () => {
         expect(await ids({ idPrefix: 't' })).toEqual(['t1', 't2', 't3', 't4', 't5']);
         expect(await ids({ idPrefix: 'u' })).toEqual(['u1']);
@@ -412,6 +423,15 @@ export function runStorageConformance(
         ).rejects.toMatchObject({ code: 'CONFLICT' });
         expect((await storage.get('c', 'a'))?.value).toEqual({ n: 99 });
         expect(await storage.get('c', 'b')).toBeUndefined();
+      });
+
+      it('commits a blind write even if the document changed meanwhile, since it read nothing', async () => {
+        await storage.put('c', 'a', { n: 1 });
+        await storage.transaction(async (tx) => {
+          await tx.put('c', 'a', { n: 2 });
+          await storage.put('c', 'a', { n: 99 });
+        });
+        expect(await storage.get('c', 'a')).toMatchObject({ revision: 3, value: { n: 2 } });
       });
 
       it('checks expectedRevision inside the transaction', async () => {
