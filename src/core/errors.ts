@@ -88,7 +88,16 @@ export class MlcycleError extends Error {
   }
 
   /** A plain object with the error's code, message and details, for logs and JSON responses. */
-  toJSON(): { name: string; code: ErrorCode; message: string; details?: Record<string, unknown> } {
+  toJSON(): {
+    /** Always `"MlcycleError"`. */
+    name: string;
+    /** The error's code. */
+    code: ErrorCode;
+    /** The error's message. */
+    message: string;
+    /** The error's details, when it has any. */
+    details?: Record<string, unknown>;
+  } {
     return {
       name: this.name,
       code: this.code,

@@ -50,7 +50,14 @@ export interface FallbackReport<F extends string = string> {
 /** Events of a {@link FallbackSource}. */
 export interface FallbackSourceEvents {
   /** `failed` could not serve, so the chain moves on to `next`; alert on this to learn the primary is down. */
-  fallback: { failed: string; next: string; error: string };
+  fallback: {
+    /** The source that failed. */
+    failed: string;
+    /** The source tried next. */
+    next: string;
+    /** Why it failed. */
+    error: string;
+  };
 }
 
 function message(error: unknown): string {

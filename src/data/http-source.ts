@@ -76,7 +76,18 @@ export interface HttpJsonSourceOptions<F extends string = string> {
 /** Events of an {@link HttpJsonSource}. */
 export interface HttpJsonSourceEvents {
   /** An attempt failed and another will follow after `delayMs`. */
-  retry: { source: string; attempt: number; delayMs: number; error: string; status?: number };
+  retry: {
+    /** The source's name. */
+    source: string;
+    /** The attempt that failed, from 1. */
+    attempt: number;
+    /** How long the source waits before the next attempt. */
+    delayMs: number;
+    /** Why the attempt failed. */
+    error: string;
+    /** The HTTP status, when the server answered. */
+    status?: number;
+  };
 }
 
 function randomSeed(): number {

@@ -25,27 +25,105 @@ import {
 
 /** A document as an adapter keeps it: the value as JSON text. */
 export interface RawDocument {
+  /** The document's id. */
   id: string;
+  /** Its revision (see {@link StoredDocument.revision}). */
   revision: number;
+  /** When it was last written, in epoch milliseconds. */
   updatedAt: number;
+  /** Its value as JSON text. */
   json: string;
 }
 
 /** A log entry as an adapter keeps it. */
 export interface RawLogEntry {
+  /** The entry's offset in its log. */
   offset: number;
+  /** When it was appended, in epoch milliseconds. */
   timestamp: number;
+  /** Its value as JSON text. */
   json: string;
 }
 
+/** What {@link AbstractStorage} asks an adapter to list. */
+export interface LoadedDocuments {
+  /** The documents found. */
+  documents: RawDocument[];
+  /** Whether the adapter already filtered, ordered and paged them as the list options say. */
+  applied: boolean;
+}
+
+/** A blob as an adapter returns it: what was recorded, and the bytes as stored (checked by the base class). */
+export interface LoadedBlob {
+  /** What was recorded when the blob was stored. */
+  info: BlobInfo;
+  /** The bytes as they are stored now. */
+  data: Uint8Array;
+}
+
+/** A document whose revision a {@link WriteBatch} checks before applying anything. */
+export interface RevisionCheck {
+  /** The document's collection. */
+  collection: string;
+  /** The document's id. */
+  id: string;
+  /** The revision it must still have; 0 means it must still be absent. */
+  revision: number;
+}
+
 /** One write in a {@link WriteBatch}. */
-export type WriteOp =
-  | { type: 'put'; collection: string; id: string; json: string; expectedRevision?: number }
-  | { type: 'delete'; collection: string; id: string; expectedRevision?: number }
-  | { type: 'append'; log: string; json: string };
+export type WriteOp = PutOp | DeleteOp | AppendOp;
+
+/** Creates or replaces a document. */
+export interface PutOp {
+  /** Discriminant. */
+  type: 'put';
+  /** The document's collection. */
+  collection: string;
+  /** The document's id. */
+  id: string;
+  /** The new value as JSON text. */
+  json: string;
+  /** Apply only if the document is at this revision (0: absent). */
+  expectedRevision?: number;
+}
+
+/** Deletes a document. */
+export interface DeleteOp {
+  /** Discriminant. */
+  type: 'delete';
+  /** The document's collection. */
+  collection: string;
+  /** The document's id. */
+  id: string;
+  /** Apply only if the document is at this revision. */
+  expectedRevision?: number;
+}
+
+/** Appends an entry to a log. */
+export interface AppendOp {
+  /** Discriminant. */
+  type: 'append';
+  /** The log's name. */
+  log: string;
+  /** The entry as JSON text. */
+  json: string;
+}
 
 /** What one {@link WriteOp} did: the new revision, whether something was deleted, or the new offset. */
-export type WriteResult = { revision: number } | { deleted: boolean } | { offset: number };
+export type WriteResult =
+  | {
+      /** The put document's new revision. */
+      revision: number;
+    }
+  | {
+      /** Whether a document was there to delete. */
+      deleted: boolean;
+    }
+  | {
+      /** The appended entry's offset. */
+      offset: number;
+    };
 
 /**
  * Writes an adapter must apply all together or not at all. Before applying anything it checks that every entry of
@@ -53,7 +131,9 @@ export type WriteResult = { revision: number } | { deleted: boolean } | { offset
  * it throws the error made by {@link conflictError} and changes nothing.
  */
 export interface WriteBatch {
-  checks: { collection: string; id: string; revision: number }[];
+  /** Documents whose revisions must be unchanged. */
+  checks: RevisionCheck[];
+  /** The writes, applied in order. */
   ops: WriteOp[];
   /** The time to stamp on every write, from the store's clock. */
   timestamp: number;
@@ -100,10 +180,7 @@ export abstract class AbstractStorage implements Storage {
    * Lists raw documents. An adapter may apply `options` itself; if it returns `applied: false`, the base applies
    * them with {@link selectDocuments}.
    */
-  protected abstract loadDocuments(
-    collection: string,
-    options: ListOptions,
-  ): Promise<{ documents: RawDocument[]; applied: boolean }>;
+  protected abstract loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments>;
   /** Applies a batch atomically (see {@link WriteBatch}). Results come in the order of `batch.ops`. */
   protected abstract commit(batch: WriteBatch): Promise<WriteResult[]>;
   /** Reads raw log entries from `fromOffset`, at most `limit`. */
@@ -117,7 +194,7 @@ export abstract class AbstractStorage implements Storage {
   /** Stores a blob with its recorded checksum, replacing any blob under the key. */
   protected abstract storeBlob(info: BlobInfo, data: Uint8Array): Promise<void>;
   /** Reads a blob's recorded info and its bytes as stored. */
-  protected abstract loadBlob(key: string): Promise<{ info: BlobInfo; data: Uint8Array } | undefined>;
+  protected abstract loadBlob(key: string): Promise<LoadedBlob | undefined>;
   /** Reads a blob's recorded info. */
   protected abstract loadBlobInfo(key: string): Promise<BlobInfo | undefined>;
   /** Removes a blob; `false` if there was none. */
@@ -303,7 +380,7 @@ function deleteOp(collection: string, id: string, options: DeleteOptions): Write
     : { type: 'delete', collection, id, expectedRevision: options.expectedRevision };
 }
 
-function appendOp(log: string, value: unknown): WriteOp & { type: 'append' } {
+function appendOp(log: string, value: unknown): AppendOp {
   assertName(log, 'log');
   return { type: 'append', log, json: toJson(value, 'value') };
 }

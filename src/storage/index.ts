@@ -7,9 +7,15 @@
  */
 export {
   AbstractStorage,
+  type AppendOp,
   conflictError,
+  type DeleteOp,
+  type LoadedBlob,
+  type LoadedDocuments,
+  type PutOp,
   type RawDocument,
   type RawLogEntry,
+  type RevisionCheck,
   type StorageOptions,
   type WriteBatch,
   type WriteOp,

@@ -29,7 +29,14 @@ export interface JournalRecovery {
    * The incomplete or damaged last line that was dropped (a write cut short by a crash, so never acknowledged),
    * or `null` when the journal ended cleanly. `line` is 1-based.
    */
-  droppedTail: { line: number; bytes: number; reason: BadLineReason } | null;
+  droppedTail: {
+    /** The 1-based line number of the dropped line. */
+    line: number;
+    /** How many bytes were dropped. */
+    bytes: number;
+    /** Why the line could not be kept. */
+    reason: BadLineReason;
+  } | null;
   /** Whether the dropped tail was also cut from the file; `false` when opened read-only, which never writes. */
   truncated: boolean;
   /** The lock left by a process that no longer runs, which opening took over; `null` if there was none. */

@@ -5,6 +5,8 @@ import { MlcycleError } from '../core/errors.js';
 import { parseOptions } from '../core/options.js';
 import {
   AbstractStorage,
+  type LoadedBlob,
+  type LoadedDocuments,
   type RawDocument,
   type RawLogEntry,
   type StorageOptions,
@@ -167,7 +169,7 @@ export class JournalStorage extends AbstractStorage {
     return this.state.collections.get(collection)?.get(id);
   }
 
-  protected async loadDocuments(collection: string, options: ListOptions) {
+  protected async loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments> {
     await this.writer?.settledCollection(collection);
     const docs = this.state.collections.get(collection);
     return { documents: docs === undefined ? [] : selectDocuments(docs.values(), options), applied: true };
@@ -212,7 +214,7 @@ export class JournalStorage extends AbstractStorage {
     if (previous !== undefined && previous.sha256 !== info.sha256) await this.dropBlobFile(previous.sha256);
   }
 
-  protected async loadBlob(key: string): Promise<{ info: BlobInfo; data: Uint8Array } | undefined> {
+  protected async loadBlob(key: string): Promise<LoadedBlob | undefined> {
     const info = this.state.blobs.get(key);
     if (info === undefined) return undefined;
     // Retained so that a concurrent delete or replacement cannot remove the file while it is being read.

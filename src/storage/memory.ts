@@ -1,5 +1,7 @@
 import {
   AbstractStorage,
+  type LoadedBlob,
+  type LoadedDocuments,
   type RawDocument,
   type RawLogEntry,
   type StorageOptions,
@@ -36,7 +38,7 @@ export class MemoryStorage extends AbstractStorage {
     return this.state.collections.get(collection)?.get(id);
   }
 
-  protected async loadDocuments(collection: string, options: ListOptions) {
+  protected async loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments> {
     const docs = this.state.collections.get(collection);
     return { documents: docs === undefined ? [] : selectDocuments(docs.values(), options), applied: true };
   }
@@ -64,7 +66,7 @@ export class MemoryStorage extends AbstractStorage {
     this.blobData.set(info.key, data);
   }
 
-  protected async loadBlob(key: string): Promise<{ info: BlobInfo; data: Uint8Array } | undefined> {
+  protected async loadBlob(key: string): Promise<LoadedBlob | undefined> {
     const info = this.state.blobs.get(key);
     const data = this.blobData.get(key);
     return info === undefined || data === undefined

@@ -2,7 +2,9 @@ import type { FieldValue, ListOptions } from './types.js';
 
 /** The parts of a document that listing looks at. */
 export interface QueryableDocument {
+  /** The document's id. */
   id: string;
+  /** The document's parsed value. */
   value: unknown;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `SqliteStorage`: the {@link Storage} adapter for several processes on one machine, keeping everything in one
+ * `SqliteStorage`: the `Storage` adapter for several processes on one machine, keeping everything in one
  * SQLite file through the optional peer dependency `better-sqlite3` (`npm install better-sqlite3`). It has its own
  * entry point so that importing `mlcycle` never loads the native driver.
  *

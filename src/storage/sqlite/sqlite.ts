@@ -4,6 +4,8 @@ import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import {
   AbstractStorage,
+  type LoadedBlob,
+  type LoadedDocuments,
   type RawDocument,
   type RawLogEntry,
   type StorageOptions,
@@ -63,7 +65,7 @@ const UNPAIRED_SURROGATE = /\p{Cs}/u;
 const MAX_CACHED_QUERIES = 64;
 
 /**
- * A {@link Storage} in one SQLite file (through the optional peer dependency `better-sqlite3`), in WAL mode, for
+ * A `Storage` in one SQLite file (through the optional peer dependency `better-sqlite3`), in WAL mode, for
  * several processes on one machine. Every write is one `BEGIN IMMEDIATE` transaction that first checks the
  * revisions it depends on, so optimistic concurrency holds across processes; readers never block writers. Listing
  * runs as SQL over SQLite's JSON functions, with the same results as every other adapter.
@@ -163,7 +165,7 @@ export class SqliteStorage extends AbstractStorage {
     return row === undefined ? undefined : { id, revision: row[0], updatedAt: row[1], json: row[2] };
   }
 
-  protected async loadDocuments(collection: string, options: ListOptions) {
+  protected async loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments> {
     if (options.idPrefix !== undefined && UNPAIRED_SURROGATE.test(options.idPrefix)) {
       // String prefixes compare UTF-16 code units, which SQLite's UTF-8 text cannot express: filter in memory.
       const documents = this.run('listing documents', () => this.statements.collection.all(collection));
@@ -204,7 +206,7 @@ export class SqliteStorage extends AbstractStorage {
     this.run('writing a blob', () => this.writes.storeBlob(info, data));
   }
 
-  protected async loadBlob(key: string): Promise<{ info: BlobInfo; data: Uint8Array } | undefined> {
+  protected async loadBlob(key: string): Promise<LoadedBlob | undefined> {
     const row = this.run('reading a blob', () => this.statements.blob.get(key));
     if (row === undefined) return undefined;
     const { data, ...info } = row;
