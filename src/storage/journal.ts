@@ -25,7 +25,6 @@ import {
 } from './journal-open.js';
 import { blobDeleteLine, blobLine } from './journal-records.js';
 import { type JournalStats, JournalWriter } from './journal-writer.js';
-import { selectDocuments } from './query.js';
 import type { StoreState } from './state.js';
 import type { BlobInfo, ListOptions } from './types.js';
 
@@ -171,8 +170,7 @@ export class JournalStorage extends AbstractStorage {
 
   protected async loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments> {
     await this.writer?.settledCollection(collection);
-    const docs = this.state.collections.get(collection);
-    return { documents: docs === undefined ? [] : selectDocuments(docs.values(), options), applied: true };
+    return { documents: this.state.selectDocuments(collection, options), applied: true };
   }
 
   protected async commit(batch: WriteBatch): Promise<WriteResult[]> {
@@ -184,8 +182,7 @@ export class JournalStorage extends AbstractStorage {
     fromOffset: number,
     limit: number | undefined,
   ): Promise<RawLogEntry[]> {
-    const entries = this.state.logs.get(log) ?? [];
-    return entries.slice(fromOffset, limit === undefined ? undefined : fromOffset + limit);
+    return this.state.readLog(log, fromOffset, limit);
   }
 
   protected async countLog(log: string): Promise<number> {

@@ -8,7 +8,6 @@ import {
   type WriteBatch,
   type WriteResult,
 } from './base.js';
-import { selectDocuments } from './query.js';
 import { StoreState } from './state.js';
 import type { BlobInfo, ListOptions } from './types.js';
 
@@ -39,8 +38,7 @@ export class MemoryStorage extends AbstractStorage {
   }
 
   protected async loadDocuments(collection: string, options: ListOptions): Promise<LoadedDocuments> {
-    const docs = this.state.collections.get(collection);
-    return { documents: docs === undefined ? [] : selectDocuments(docs.values(), options), applied: true };
+    return { documents: this.state.selectDocuments(collection, options), applied: true };
   }
 
   protected async commit(batch: WriteBatch): Promise<WriteResult[]> {
@@ -53,8 +51,7 @@ export class MemoryStorage extends AbstractStorage {
     fromOffset: number,
     limit: number | undefined,
   ): Promise<RawLogEntry[]> {
-    const entries = this.state.logs.get(log) ?? [];
-    return entries.slice(fromOffset, limit === undefined ? undefined : fromOffset + limit);
+    return this.state.readLog(log, fromOffset, limit);
   }
 
   protected async countLog(log: string): Promise<number> {

@@ -5,7 +5,8 @@ import {
   type WriteBatch,
   type WriteResult,
 } from './base.js';
-import type { BlobInfo } from './types.js';
+import { selectDocuments } from './query.js';
+import type { BlobInfo, ListOptions } from './types.js';
 
 /** A document held in memory: its JSON text, and the parsed value used only for querying. */
 export interface HeldDocument extends RawDocument {
@@ -20,6 +21,18 @@ export class StoreState {
   readonly collections = new Map<string, Map<string, HeldDocument>>();
   readonly logs = new Map<string, RawLogEntry[]>();
   readonly blobs = new Map<string, BlobInfo>();
+
+  /** A collection's documents, filtered, ordered and paged as `options` say. */
+  selectDocuments(collection: string, options: ListOptions): HeldDocument[] {
+    const docs = this.collections.get(collection);
+    return docs === undefined ? [] : selectDocuments(docs.values(), options);
+  }
+
+  /** A log's entries from `fromOffset`, at most `limit` of them. */
+  readLog(log: string, fromOffset: number, limit: number | undefined): RawLogEntry[] {
+    const entries = this.logs.get(log) ?? [];
+    return entries.slice(fromOffset, limit === undefined ? undefined : fromOffset + limit);
+  }
 
   revisionOf(collection: string, id: string): number {
     return this.collections.get(collection)?.get(id)?.revision ?? 0;

@@ -8,6 +8,7 @@ import {
   ManualClock,
   MlcycleError,
   parseOptions,
+  sha256Hex,
   systemClock,
   TypedEmitter,
   toEpochMs,
@@ -142,6 +143,21 @@ describe('clocks', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
     await expect(systemClock.sleep(1)).resolves.toBeUndefined();
+  });
+});
+
+describe('sha256Hex', () => {
+  it('matches the FIPS 180-2 test vectors for strings and bytes', async () => {
+    expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await sha256Hex(new Uint8Array(0))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
+  });
+
+  it('rejects anything but bytes or a string', async () => {
+    await expect(sha256Hex(42 as never)).rejects.toThrow(
+      'sha256Hex needs a Uint8Array or a string, received number',
+    );
   });
 });
 
