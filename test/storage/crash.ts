@@ -221,11 +221,12 @@ export function runCrashTest(options: CrashTestOptions): void {
           await storage.close();
         }
       }
-      await annotate(
-        `${kills} kills: ${ackedRounds} rounds acknowledged writes, ${silentRounds} died first; ` +
-          `${compactions} compactions, ${droppedTails} torn tails dropped; counter ${expected.counter}, ${expected.docs.size} docs, ` +
-          `${expected.events.size} events, ${expected.blobs.size} blobs, ${expected.transfers} transfers`,
-      );
+      const summary =
+        `${name}: ${kills} kills: ${ackedRounds} rounds acknowledged writes, ${silentRounds} died first; ` +
+        `${compactions} compactions, ${droppedTails} torn tails dropped; counter ${expected.counter}, ${expected.docs.size} docs, ` +
+        `${expected.events.size} events, ${expected.blobs.size} blobs, ${expected.transfers} transfers`;
+      console.info(summary);
+      await annotate(summary);
       expect(ackedRounds).toBeGreaterThanOrEqual(Math.ceil(kills * minAckedShare));
       await fs.rm(dir, { recursive: true, force: true });
     },
