@@ -5,8 +5,8 @@
  *
  * @module storage
  */
+export { AbstractStorage, type StorageOptions } from './base.js';
 export {
-  AbstractStorage,
   type AppendOp,
   conflictError,
   type DeleteOp,
@@ -16,11 +16,10 @@ export {
   type RawDocument,
   type RawLogEntry,
   type RevisionCheck,
-  type StorageOptions,
   type WriteBatch,
   type WriteOp,
   type WriteResult,
-} from './base.js';
+} from './batch.js';
 export {
   type BadLineReason,
   type JournalRecovery,

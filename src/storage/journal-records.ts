@@ -1,5 +1,5 @@
 import { MlcycleError } from '../core/errors.js';
-import type { WriteBatch } from './base.js';
+import type { WriteBatch } from './batch.js';
 import { encodeLine, type JournalScan } from './journal-file.js';
 import type { StoreState } from './state.js';
 import type { BlobInfo } from './types.js';

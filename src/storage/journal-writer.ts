@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { MlcycleError } from '../core/errors.js';
-import type { WriteBatch, WriteResult } from './base.js';
+import type { WriteBatch, WriteResult } from './batch.js';
 import {
   concatBytes,
   errorMessage,

@@ -3,16 +3,15 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { MlcycleError } from '../core/errors.js';
 import { parseOptions } from '../core/options.js';
-import {
-  AbstractStorage,
-  type LoadedBlob,
-  type LoadedDocuments,
-  type RawDocument,
-  type RawLogEntry,
-  type StorageOptions,
-  type WriteBatch,
-  type WriteResult,
-} from './base.js';
+import { AbstractStorage, type StorageOptions } from './base.js';
+import type {
+  LoadedBlob,
+  LoadedDocuments,
+  RawDocument,
+  RawLogEntry,
+  WriteBatch,
+  WriteResult,
+} from './batch.js';
 import { BlobFiles } from './journal-blobs.js';
 import { BLOB_DIR, storageError } from './journal-file.js';
 import { type LockHolder, releaseLock } from './journal-lock.js';

@@ -1,13 +1,12 @@
-import {
-  AbstractStorage,
-  type LoadedBlob,
-  type LoadedDocuments,
-  type RawDocument,
-  type RawLogEntry,
-  type StorageOptions,
-  type WriteBatch,
-  type WriteResult,
-} from './base.js';
+import { AbstractStorage, type StorageOptions } from './base.js';
+import type {
+  LoadedBlob,
+  LoadedDocuments,
+  RawDocument,
+  RawLogEntry,
+  WriteBatch,
+  WriteResult,
+} from './batch.js';
 import { StoreState } from './state.js';
 import type { BlobInfo, ListOptions } from './types.js';
 

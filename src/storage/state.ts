@@ -4,7 +4,7 @@ import {
   type RawLogEntry,
   type WriteBatch,
   type WriteResult,
-} from './base.js';
+} from './batch.js';
 import { selectDocuments } from './query.js';
 import type { BlobInfo, ListOptions } from './types.js';
 

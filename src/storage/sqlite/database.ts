@@ -4,7 +4,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { MlcycleError } from '../../core/errors.js';
-import type { RawDocument, RawLogEntry } from '../base.js';
+import type { RawDocument, RawLogEntry } from '../batch.js';
 import type { BlobInfo } from '../types.js';
 
 /** An open better-sqlite3 connection. */
