@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { MlcycleError } from './errors.js';
 
 /**
@@ -14,6 +15,19 @@ export interface Clock {
 function abortError(signal: AbortSignal): MlcycleError {
   return new MlcycleError('ABORTED', 'The wait was aborted before it finished', { cause: signal.reason });
 }
+
+/** Whether `value` has the shape of a {@link Clock}. */
+export function isClock(value: unknown): value is Clock {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Clock).now === 'function' &&
+    typeof (value as Clock).sleep === 'function'
+  );
+}
+
+/** The zod schema for a `clock` option, for use inside options schemas. */
+export const clockSchema = z.custom<Clock>(isClock, 'expected a Clock, an object with now() and sleep(ms)');
 
 /** The real clock: `Date.now()` and `setTimeout`. */
 export const systemClock: Clock = {

@@ -13,7 +13,7 @@ export {
   type SortedTimestampsOptions,
   toEpochMs,
 } from './checks.js';
-export { type Clock, ManualClock, systemClock } from './clock.js';
+export { type Clock, clockSchema, isClock, ManualClock, systemClock } from './clock.js';
 export { ERROR_CODES, type ErrorCode, MlcycleError, type MlcycleErrorOptions } from './errors.js';
 export { type Listeners, TypedEmitter } from './events.js';
 export { sha256Hex } from './hash.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Clock, systemClock } from '../core/clock.js';
+import { type Clock, clockSchema, systemClock } from '../core/clock.js';
 import { MlcycleError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import { parseOptions } from '../core/options.js';
@@ -30,16 +30,7 @@ const optionsSchema = z.strictObject({
   seed: z.number().int().min(0).optional(),
   sort: z.boolean().default(false),
   fetch: fn<typeof globalThis.fetch>().optional(),
-  clock: z
-    .custom<Clock>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        typeof (v as Clock).now === 'function' &&
-        typeof (v as Clock).sleep === 'function',
-      'expected a Clock ({ now(), sleep(ms) })',
-    )
-    .optional(),
+  clock: clockSchema.optional(),
 });
 
 /** Options for {@link HttpJsonSource}. */

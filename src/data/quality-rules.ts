@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
+import { type Clock, clockSchema } from '../core/clock.js';
 
 /** The checks {@link checkQuality} runs, as named in issues and in the summary. */
 export const QUALITY_CHECKS = [
@@ -140,12 +140,7 @@ export const qualityRulesSchema = z.strictObject({
 
 /** The zod schema of {@link QualityOptions}. */
 export const qualityOptionsSchema = z.strictObject({
-  clock: z
-    .custom<Clock>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function',
-      'expected a Clock ({ now(), sleep(ms) })',
-    )
-    .optional(),
+  clock: clockSchema.optional(),
   blocking: z.boolean().default(false),
   maxIssuesPerCheck: z.number().int().min(1).default(20),
 });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
+import { type Clock, clockSchema } from '../core/clock.js';
 import { MlcycleError } from '../core/errors.js';
 import { parseOptions } from '../core/options.js';
 import { AbstractStorage, type StorageOptions } from './base.js';
@@ -47,16 +47,10 @@ export interface JournalStorageOptions extends StorageOptions {
   readOnly?: boolean;
 }
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as Clock).now === 'function' &&
-  typeof (v as Clock).sleep === 'function';
-
 const optionsSchema = z.strictObject({
   dir: z.string().min(1, 'expected a non-empty directory path'),
   readOnly: z.boolean().optional(),
-  clock: z.custom<Clock>(isClock, 'expected a Clock, an object with now() and sleep()').optional(),
+  clock: clockSchema.optional(),
 });
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvSource, MlcycleError, parseIsoTimestamp } from '../../src/index.js';
+import { CsvSource, parseIsoTimestamp } from '../../src/index.js';
+import { rejection } from '../helpers.js';
 
 let dir: string;
 let counter = 0;
@@ -16,13 +17,8 @@ async function csv(text: string, name = `f${counter++}.csv`): Promise<string> {
 
 /** The error's code and message, with the temporary directory replaced so snapshots are stable. */
 async function failure(pending: Promise<unknown>): Promise<string> {
-  try {
-    await pending;
-  } catch (error) {
-    if (!MlcycleError.is(error)) throw error;
-    return `${error.code}: ${error.message.replaceAll(dir, '<dir>')}`;
-  }
-  throw new Error('expected the promise to reject');
+  const error = await rejection(pending);
+  return `${error.code}: ${error.message.replaceAll(dir, '<dir>')}`;
 }
 
 beforeAll(async () => {

@@ -9,8 +9,8 @@ import {
   type FallbackSourceEvents,
   HttpJsonSource,
   ManualClock,
-  MlcycleError,
 } from '../../src/index.js';
+import { rejection } from '../helpers.js';
 import { closedPort, FEED, json, parseFeed, startServer, type TestServer } from './http-server.js';
 
 const servers: TestServer[] = [];
@@ -31,16 +31,6 @@ function stub(name: string, answer: () => Promise<DataRow[]>): DataSource & { ca
     },
   };
   return source;
-}
-
-async function failure(pending: Promise<unknown>): Promise<MlcycleError> {
-  try {
-    await pending;
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('FallbackSource', () => {
@@ -107,7 +97,7 @@ describe('FallbackSource', () => {
   it('lists every failure when all sources fail, keeping a shared error code', async () => {
     const missing = new CsvSource({ path: join('/nonexistent', 'a.csv'), name: 'a' });
     const alsoMissing = new CsvSource({ path: join('/nonexistent', 'b.csv'), name: 'b' });
-    const both = await failure(new FallbackSource([missing, alsoMissing], { name: 'files' }).fetch());
+    const both = await rejection(new FallbackSource([missing, alsoMissing], { name: 'files' }).fetch());
     expect(both.code).toBe('NOT_FOUND');
     expect(both.message).toMatchInlineSnapshot(
       `"FallbackSource "files": all 2 sources failed: a: CSV file not found: /nonexistent/a.csv; check the path | b: CSV file not found: /nonexistent/b.csv; check the path"`,
@@ -118,7 +108,7 @@ describe('FallbackSource', () => {
     const broken = stub('broken', async () => {
       throw new Error('socket hang up');
     });
-    const mixed = await failure(new FallbackSource([missing, broken], { name: 'mixed' }).fetch());
+    const mixed = await rejection(new FallbackSource([missing, broken], { name: 'mixed' }).fetch());
     expect(mixed.code).toBe('STORAGE');
     expect(mixed.message).toMatchInlineSnapshot(
       `"FallbackSource "mixed": all 2 sources failed: a: CSV file not found: /nonexistent/a.csv; check the path | broken: socket hang up"`,
@@ -127,7 +117,7 @@ describe('FallbackSource', () => {
 
   it('rejects a bad query at once, without blaming any source', async () => {
     const source = stub('s', async () => []);
-    const error = await failure(new FallbackSource([source], { name: 'one' }).fetch({ from: 'soon' }));
+    const error = await rejection(new FallbackSource([source], { name: 'one' }).fetch({ from: 'soon' }));
     expect(error.message).toMatchInlineSnapshot(
       `"FallbackSource "one" query.from must be epoch milliseconds, a valid Date or an ISO 8601 string, received "soon""`,
     );

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpJsonSource, type HttpJsonSourceEvents, ManualClock, MlcycleError } from '../../src/index.js';
+import { HttpJsonSource, type HttpJsonSourceEvents, ManualClock } from '../../src/index.js';
+import { rejection } from '../helpers.js';
 import { closedPort, FEED, json, parseFeed, startServer, type TestServer } from './http-server.js';
 
 const servers: TestServer[] = [];
@@ -11,16 +12,6 @@ async function serve(...args: Parameters<typeof startServer>): Promise<TestServe
   const server = await startServer(...args);
   servers.push(server);
   return server;
-}
-
-async function failure(pending: Promise<unknown>): Promise<MlcycleError> {
-  try {
-    await pending;
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 const portless = (text: string): string => text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
@@ -105,7 +96,7 @@ describe('HttpJsonSource', () => {
   it('gives up after retries + 1 attempts with STORAGE, listing every failure', async () => {
     const server = await serve((_req, res) => json(res, {}, 502));
     const { feed, retries } = source(`${server.url}/prices?apikey=secret`, { name: 'prices', retries: 2 });
-    const error = await failure(feed.fetch());
+    const error = await rejection(feed.fetch());
     expect(server.requests()).toBe(3);
     expect(retries).toHaveLength(2);
     expect(error.code).toBe('STORAGE');
@@ -118,12 +109,12 @@ describe('HttpJsonSource', () => {
 
   it('does not retry 404 (NOT_FOUND) or other client errors (INVALID_ARGUMENT)', async () => {
     const server = await serve((req, res) => json(res, {}, req.url === '/missing' ? 404 : 401));
-    const missing = await failure(source(`${server.url}/missing`, { name: 'feed' }).feed.fetch());
+    const missing = await rejection(source(`${server.url}/missing`, { name: 'feed' }).feed.fetch());
     expect(missing.code).toBe('NOT_FOUND');
     expect(portless(missing.message)).toMatchInlineSnapshot(
       `"HttpJsonSource "feed": GET http://127.0.0.1:<port>/missing returned HTTP 404 Not Found; check the URL"`,
     );
-    const denied = await failure(source(`${server.url}/private`, { name: 'feed' }).feed.fetch());
+    const denied = await rejection(source(`${server.url}/private`, { name: 'feed' }).feed.fetch());
     expect(denied.code).toBe('INVALID_ARGUMENT');
     expect(portless(denied.message)).toMatchInlineSnapshot(
       `"HttpJsonSource "feed": GET http://127.0.0.1:<port>/private returned HTTP 401 Unauthorized; check the URL, query and headers (client errors are not retried)"`,
@@ -135,7 +126,7 @@ describe('HttpJsonSource', () => {
     const server = await serve(() => {}); // never answers
     const { feed, retries } = source(server.url, { timeoutMs: 100, retries: 1, name: 'slow' });
     const started = performance.now();
-    const error = await failure(feed.fetch());
+    const error = await rejection(feed.fetch());
     expect(performance.now() - started).toBeLessThan(5000);
     expect(server.requests()).toBe(2);
     expect(retries[0]?.error).toBe('timed out after 100 ms');
@@ -159,7 +150,7 @@ describe('HttpJsonSource', () => {
 
   it('reports a refused connection as a network error', async () => {
     const url = await closedPort();
-    const error = await failure(source(url, { retries: 1, name: 'down' }).feed.fetch());
+    const error = await rejection(source(url, { retries: 1, name: 'down' }).feed.fetch());
     expect(error.code).toBe('STORAGE');
     expect(portless(error.message)).toMatchInlineSnapshot(
       `"HttpJsonSource "down": GET http://127.0.0.1:<port>/ failed after 2 attempts: network error: fetch failed (ECONNREFUSED); network error: fetch failed (ECONNREFUSED)"`,
@@ -176,12 +167,12 @@ describe('HttpJsonSource', () => {
           { t: 1, c: 2 },
         ]);
     });
-    const text = await failure(source(`${server.url}/text`, { name: 'feed' }).feed.fetch());
+    const text = await rejection(source(`${server.url}/text`, { name: 'feed' }).feed.fetch());
     expect(text.code).toBe('INVALID_ARGUMENT');
     expect(portless(text.message)).toMatch(
       /^HttpJsonSource "feed": the response from GET http:\/\/127\.0\.0\.1:<port>\/text is not valid JSON: /,
     );
-    const unsorted = await failure(source(`${server.url}/rows`, { name: 'feed' }).feed.fetch());
+    const unsorted = await rejection(source(`${server.url}/rows`, { name: 'feed' }).feed.fetch());
     expect(unsorted.message).toMatchInlineSnapshot(
       `"Rows must be sorted by timestamp then symbol, but HttpJsonSource "feed" rows[1] (1970-01-01T00:00:00.001Z) comes after HttpJsonSource "feed" rows[0] (1970-01-01T00:00:00.002Z); sort them first or pass sort: true"`,
     );
@@ -193,7 +184,7 @@ describe('HttpJsonSource', () => {
         throw new Error('unexpected payload');
       },
     });
-    expect((await failure(throwing.feed.fetch())).message).toMatchInlineSnapshot(
+    expect((await rejection(throwing.feed.fetch())).message).toMatchInlineSnapshot(
       `"HttpJsonSource "feed": parse threw on the response: unexpected payload"`,
     );
     expect(server.requests()).toBe(4);
@@ -216,7 +207,7 @@ describe('HttpJsonSource', () => {
       `[MlcycleError: Invalid HttpJsonSource options: retries: Too small: expected number to be >=0 (received -1); timeoutMs: Too small: expected number to be >0 (received 0)]`,
     );
     const relative = new HttpJsonSource({ url: () => '/daily', parse: parseFeed, name: 'rel' });
-    expect((await failure(relative.fetch())).message).toMatchInlineSnapshot(
+    expect((await rejection(relative.fetch())).message).toMatchInlineSnapshot(
       `"HttpJsonSource "rel" url must be an absolute http or https URL, received "/daily""`,
     );
   });

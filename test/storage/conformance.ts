@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, MlcycleError, type Storage } from '../../src/index.js';
+import { rejection } from '../helpers.js';
 
 /** What an adapter's test file gives the conformance suite. */
 export interface ConformanceHarness {
@@ -14,14 +15,8 @@ export interface ConformanceHarness {
   cleanup: () => Promise<void>;
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (!MlcycleError.is(error)) throw error;
-    return error.code;
-  }
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return (await rejection(promise)).code;
 }
 
 /** The contract every {@link Storage} adapter must meet. */

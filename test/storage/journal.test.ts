@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JournalStorage, ManualClock, MlcycleError, type Storage } from '../../src/index.js';
+import { JournalStorage, ManualClock, type MlcycleError, type Storage } from '../../src/index.js';
+import { rejection } from '../helpers.js';
 import { runStorageConformance } from './conformance.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -43,15 +44,6 @@ runStorageConformance(
   },
   { durable: true },
 );
-
-async function failure(promise: Promise<unknown>): Promise<MlcycleError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!MlcycleError.is(error)) throw new Error(`expected an MlcycleError, got ${String(error)}`);
-  return error;
-}
 
 /** The FileHandle prototype, to intercept the journal's fsyncs. */
 async function fileHandlePrototype(dir: string): Promise<{ sync: () => Promise<void> }> {
@@ -217,7 +209,7 @@ describe('JournalStorage', () => {
       const at = bytes.indexOf('{"n":2}');
       bytes[at + 5] = '7'.charCodeAt(0);
       await fs.writeFile(journal(), bytes);
-      const error = await failure(JournalStorage.open({ dir }));
+      const error = await rejection(JournalStorage.open({ dir }));
       expect(error.code).toBe('INTEGRITY');
       expect(error.message.replace(dir, '<dir>')).toMatchInlineSnapshot(
         `"Journal <dir>/journal.jsonl is corrupt at line 3: checksum mismatch. Only a damaged last line can come from a crash and be dropped; this one has more lines after it, so the file was left untouched. Restore the directory from a backup, or delete that line by hand to accept losing its write."`,
@@ -236,7 +228,7 @@ describe('JournalStorage', () => {
         ['{"type":"batch",', 'has a valid checksum but is not JSON'],
       ]) {
         await fs.writeFile(journal(), Buffer.concat([before, Buffer.from(line(record as string))]));
-        const error = await failure(JournalStorage.open({ dir }));
+        const error = await rejection(JournalStorage.open({ dir }));
         expect(error.code).toBe('INTEGRITY');
         expect(error.message.replace(dir, '<dir>')).toBe(`Journal <dir>/journal.jsonl line 6 ${what}`);
       }
@@ -261,7 +253,7 @@ describe('JournalStorage', () => {
     it('refuses a second writer while a live process holds the lock, naming its pid', async () => {
       const child = await holdInChild(dir);
       try {
-        const error = await failure(JournalStorage.open({ dir }));
+        const error = await rejection(JournalStorage.open({ dir }));
         const holder = JSON.parse(await fs.readFile(path.join(dir, 'lock'), 'utf8')) as {
           pid: number;
           startedAt: string;
@@ -305,7 +297,7 @@ describe('JournalStorage', () => {
     it('refuses a lock held on another host, whose liveness it cannot check', async () => {
       const holder = { pid: 1234, host: 'elsewhere', startedAt: '2024-01-01T00:00:00.000Z' };
       await fs.writeFile(path.join(dir, 'lock'), JSON.stringify(holder));
-      const error = await failure(JournalStorage.open({ dir }));
+      const error = await rejection(JournalStorage.open({ dir }));
       expect(error.message.replaceAll(dir, '<dir>').replaceAll(os.hostname(), '<host>')).toBe(
         `Cannot open <dir> for writing: process 1234 on elsewhere holds its lock since 2024-01-01T00:00:00.000Z. Its liveness cannot be checked from <host>; if it no longer runs, delete <dir>/lock. Otherwise pass readOnly: true to read without writing.`,
       );
@@ -313,7 +305,7 @@ describe('JournalStorage', () => {
 
     it('refuses a second writer in the same process', async () => {
       await openStore();
-      const error = await failure(JournalStorage.open({ dir }));
+      const error = await rejection(JournalStorage.open({ dir }));
       expect(error.code).toBe('STORAGE');
       expect(error.message.replace(dir, '<dir>')).toBe(
         'Cannot open <dir> for writing: it is already open for writing in this process. Close that store first, or pass readOnly: true to read without writing.',
@@ -343,14 +335,14 @@ describe('JournalStorage', () => {
       await expect(reader.putBlob('b2', new Uint8Array(1))).rejects.toThrow(message);
       await expect(reader.deleteBlob('missing')).rejects.toThrow(message);
       await expect(reader.transaction(async (tx) => tx.put('c', 'y', {}))).rejects.toThrow(message);
-      expect((await failure(reader.compact())).code).toBe('STORAGE');
+      expect((await rejection(reader.compact())).code).toBe('STORAGE');
       await reader.close();
       expect(await fs.readFile(journal())).toEqual(before);
       expect(await fs.readdir(dir)).toContain('lock');
     });
 
     it('fails with NOT_FOUND for a directory without a journal', async () => {
-      const error = await failure(JournalStorage.open({ dir, readOnly: true }));
+      const error = await rejection(JournalStorage.open({ dir, readOnly: true }));
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message.replace(dir, '<dir>')).toBe(
         'Cannot open <dir> read-only: it holds no journal (journal.jsonl). Open it without readOnly to create one.',
@@ -520,12 +512,12 @@ describe('JournalStorage', () => {
       vi.spyOn(proto, 'sync').mockRejectedValueOnce(
         Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }),
       );
-      const error = await failure(storage.put('c', 'lost', { ok: false }));
+      const error = await rejection(storage.put('c', 'lost', { ok: false }));
       expect(error.code).toBe('STORAGE');
       expect(error.message.replace(dir, '<dir>')).toBe(
         'Writing the journal in <dir> failed (EIO: i/o error, fsync); this write is not stored, and the store refuses further writes until it is closed and opened again',
       );
-      const refused = await failure(storage.append('log', 1));
+      const refused = await rejection(storage.append('log', 1));
       expect(refused.message.replace(dir, '<dir>')).toBe(
         'This JournalStorage refuses writes since writing its journal in <dir> failed (EIO: i/o error, fsync); close it and open it again to continue from what is on disk',
       );
@@ -565,11 +557,11 @@ describe('JournalStorage', () => {
         ],
         [
           { dir: 'x', clock: {} },
-          'Invalid JournalStorage options: clock: expected a Clock, an object with now() and sleep() (received an object)',
+          'Invalid JournalStorage options: clock: expected a Clock, an object with now() and sleep(ms) (received an object)',
         ],
       ];
       for (const [options, message] of cases) {
-        const error = await failure(JournalStorage.open(options as never));
+        const error = await rejection(JournalStorage.open(options as never));
         expect(error.code).toBe('INVALID_ARGUMENT');
         expect(error.message).toBe(message);
       }
@@ -578,7 +570,7 @@ describe('JournalStorage', () => {
     it('reports a directory path that is a file as STORAGE', async () => {
       const file = path.join(dir, 'plain-file');
       await fs.writeFile(file, '');
-      const error = await failure(JournalStorage.open({ dir: file }));
+      const error = await rejection(JournalStorage.open({ dir: file }));
       expect(error.code).toBe('STORAGE');
       expect(error.message.replace(dir, '<dir>')).toMatch(
         /^Cannot open JournalStorage at <dir>\/plain-file: EEXIST/,

@@ -84,7 +84,7 @@ describe('SqliteStorage', () => {
       await expect(
         SqliteStorage.open({ path, clock: {} as never }),
       ).rejects.toThrowErrorMatchingInlineSnapshot(
-        `[MlcycleError: Invalid SqliteStorage options: clock: expected a Clock with now() and sleep(ms) (received an object)]`,
+        `[MlcycleError: Invalid SqliteStorage options: clock: expected a Clock, an object with now() and sleep(ms) (received an object)]`,
       );
       await expect(
         SqliteStorage.open({ path, journal: 'wal' } as never),

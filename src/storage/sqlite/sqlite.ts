@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../core/clock.js';
+import { clockSchema } from '../../core/clock.js';
 import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import { AbstractStorage, type StorageOptions } from '../base.js';
@@ -45,17 +45,11 @@ export interface SqliteStorageOptions extends StorageOptions {
   synchronous?: 'full' | 'normal';
 }
 
-const isClock = (value: unknown): value is Clock =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Clock).now === 'function' &&
-  typeof (value as Clock).sleep === 'function';
-
 const optionsSchema = z.strictObject({
   path: z.string().min(1),
   busyTimeoutMs: z.number().int().min(0).max(2_147_483_647).optional(),
   synchronous: z.enum(['full', 'normal']).optional(),
-  clock: z.custom<Clock>(isClock, { message: 'expected a Clock with now() and sleep(ms)' }).optional(),
+  clock: clockSchema.optional(),
 });
 
 /** Matches an unpaired surrogate, which UTF-8 text (and so SQLite) cannot hold. */
