@@ -17,5 +17,16 @@ export { type Clock, clockSchema, isClock, ManualClock, systemClock } from './cl
 export { ERROR_CODES, type ErrorCode, MlcycleError, type MlcycleErrorOptions } from './errors.js';
 export { type Listeners, TypedEmitter } from './events.js';
 export { sha256Hex } from './hash.js';
+export {
+  mean,
+  median,
+  quantileSorted,
+  rankAverage,
+  sortedCopy,
+  standardDeviation,
+  sum,
+  toFiniteArray,
+  variance,
+} from './numeric.js';
 export { formatIssues, parseOptions } from './options.js';
 export { Random } from './random.js';

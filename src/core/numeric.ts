@@ -1,0 +1,105 @@
+import { assertFiniteArray, assertMinLength } from './checks.js';
+
+/**
+ * Copies `values` into a new `Float64Array` after checking that every element is a finite number and that there are
+ * at least `minLength` of them. The single entry point through which numeric functions accept `ArrayLike<number>`.
+ *
+ * @param name - the argument's name in error messages.
+ * @param minLength - the fewest values accepted. @defaultValue 1
+ */
+export function toFiniteArray(values: ArrayLike<number>, name: string, minLength = 1): Float64Array {
+  assertFiniteArray(values, name);
+  assertMinLength(values, minLength, name);
+  return Float64Array.from(values);
+}
+
+/** Sum with Neumaier's compensation, so long or ill-conditioned sums stay accurate to the last digits. */
+export function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  let compensation = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    const t = total + v;
+    compensation += Math.abs(total) >= Math.abs(v) ? total - t + v : v - t + total;
+    total = t;
+  }
+  return total + compensation;
+}
+
+/** Arithmetic mean (compensated sum); NaN for an empty array. */
+export function mean(values: ArrayLike<number>): number {
+  return values.length === 0 ? Number.NaN : sum(values) / values.length;
+}
+
+/**
+ * Variance with `ddof` delta degrees of freedom (numpy's convention: divide by n − ddof), computed in two passes for
+ * accuracy. NaN when n − ddof <= 0, as numpy.
+ */
+export function variance(values: ArrayLike<number>, ddof = 0): number {
+  const n = values.length;
+  if (n - ddof <= 0) return Number.NaN;
+  const m = mean(values);
+  let squares = 0;
+  let correction = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] as number) - m;
+    squares += d * d;
+    correction += d;
+  }
+  // The correction term removes the rounding left in the mean (Björck's corrected two-pass algorithm).
+  return (squares - (correction * correction) / n) / (n - ddof);
+}
+
+/** Standard deviation with `ddof` delta degrees of freedom (numpy's convention). */
+export function standardDeviation(values: ArrayLike<number>, ddof = 0): number {
+  return Math.sqrt(variance(values, ddof));
+}
+
+/** An ascending sorted copy as a `Float64Array` (numeric order; V8 sorts typed arrays without a comparator). */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/**
+ * The `q`-quantile of ascending `sorted` values by linear interpolation between order statistics — numpy's default
+ * (`method='linear'`, Hyndman and Fan type 7). NaN for an empty array.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const position = q * (n - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, n - 1);
+  const fraction = position - lower;
+  const a = sorted[lower] as number;
+  const b = sorted[upper] as number;
+  return fraction === 0 ? a : a + (b - a) * fraction;
+}
+
+/** The median (numpy's `median`): the 0.5 quantile by linear interpolation. */
+export function median(values: ArrayLike<number>): number {
+  return quantileSorted(sortedCopy(values), 0.5);
+}
+
+/**
+ * Ranks from 1 with ties given their average rank (scipy's `rankdata(method='average')`), plus the tie-group sizes
+ * that rank-based tests need for their tie corrections.
+ */
+export function rankAverage(values: ArrayLike<number>): { ranks: Float64Array; tieSizes: number[] } {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (values[a] as number) - (values[b] as number),
+  );
+  const ranks = new Float64Array(n);
+  const tieSizes: number[] = [];
+  let i = 0;
+  while (i < n) {
+    let j = i + 1;
+    while (j < n && values[order[j] as number] === values[order[i] as number]) j++;
+    const rank = (i + j + 1) / 2; // average of ranks i+1 … j
+    for (let k = i; k < j; k++) ranks[order[k] as number] = rank;
+    if (j - i > 1) tieSizes.push(j - i);
+    i = j;
+  }
+  return { ranks, tieSizes };
+}
