@@ -1,4 +1,5 @@
-import { assertFiniteArray, assertMinLength } from './checks.js';
+import { assertFiniteArray, assertMinLength, formatNumber } from './checks.js';
+import { MlcycleError } from './errors.js';
 
 /**
  * Copies `values` into a new `Float64Array` after checking that every element is a finite number and that there are
@@ -20,6 +21,12 @@ export function sum(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     const t = total + v;
+    if (!Number.isFinite(t)) {
+      // Overflowed (or met a non-finite value): the compensation would turn Infinity into NaN; numpy gives ±Infinity.
+      total = t;
+      compensation = 0;
+      continue;
+    }
     compensation += Math.abs(total) >= Math.abs(v) ? total - t + v : v - t + total;
     total = t;
   }
@@ -46,6 +53,8 @@ export function variance(values: ArrayLike<number>, ddof = 0): number {
     squares += d * d;
     correction += d;
   }
+  // Squared deviations overflowed: numpy reports Infinity, and the correction below would make it NaN.
+  if (!Number.isFinite(squares)) return squares / (n - ddof);
   // The correction term removes the rounding left in the mean (Björck's corrected two-pass algorithm).
   return (squares - (correction * correction) / n) / (n - ddof);
 }
@@ -65,6 +74,9 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
  * (`method='linear'`, Hyndman and Fan type 7). NaN for an empty array.
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (!(q >= 0 && q <= 1)) {
+    throw new MlcycleError('INVALID_ARGUMENT', `quantile q must be in [0, 1], received ${formatNumber(q)}`);
+  }
   const n = sorted.length;
   if (n === 0) return Number.NaN;
   const position = q * (n - 1);
@@ -73,12 +85,19 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const fraction = position - lower;
   const a = sorted[lower] as number;
   const b = sorted[upper] as number;
-  return fraction === 0 ? a : a + (b - a) * fraction;
+  if (fraction === 0) return a;
+  // numpy's _lerp: interpolate from the nearer end, which keeps the result within [a, b] and bit-identical to numpy.
+  const diff = b - a;
+  return fraction >= 0.5 ? b - diff * (1 - fraction) : a + diff * fraction;
 }
 
-/** The median (numpy's `median`): the 0.5 quantile by linear interpolation. */
+/** The median as numpy's `median`: the middle value, or the mean of the two middle values. NaN when empty. */
 export function median(values: ArrayLike<number>): number {
-  return quantileSorted(sortedCopy(values), 0.5);
+  const sorted = sortedCopy(values);
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
