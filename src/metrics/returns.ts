@@ -1,0 +1,478 @@
+/**
+ * Trading-return metrics on per-period simple returns, following empyrical's conventions (`empyrical/stats.py`):
+ * ddof = 1 volatility annualised by √periodsPerYear, Sortino's downside deviation over every period, historical
+ * VaR by numpy's linear percentile.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { assertSameLength } from '../core/checks.js';
+import { MlcycleError } from '../core/errors.js';
+import { mean, quantileSorted, sortedCopy, sum, toFiniteArray, variance } from '../core/numeric.js';
+import { parseOptions } from '../core/options.js';
+import { maxDrawdown, toCompoundableReturns } from './drawdown.js';
+
+/** Annualisation options shared by the return metrics. */
+export interface AnnualisationOptions {
+  /** Return periods in a year: 252 trading days, 52 weeks, 12 months. @defaultValue 252 */
+  periodsPerYear?: number;
+}
+
+/** Options of the metrics that measure returns in excess of a risk-free rate. */
+export interface RiskFreeOptions extends AnnualisationOptions {
+  /**
+   * Annual risk-free rate, converted to a per-period rate as (1 + rf)^(1/periodsPerYear) − 1 (taken as is when
+   * periodsPerYear is 1). Must be greater than −1. @defaultValue 0
+   */
+  riskFreeRate?: number;
+}
+
+const periodsPerYearSchema = z.number().positive().default(252);
+const annualRateSchema = z.number().gt(-1).default(0);
+const annualisationSchema = z.strictObject({ periodsPerYear: periodsPerYearSchema });
+const riskFreeSchema = z.strictObject({
+  periodsPerYear: periodsPerYearSchema,
+  riskFreeRate: annualRateSchema,
+});
+
+/**
+ * An annual rate as a per-period rate, (1 + rate)^(1/periodsPerYear) − 1 — empyrical's conversion of
+ * `omega_ratio`'s `required_return`, which also takes the rate as is for one period a year.
+ *
+ * @internal shared by the metrics modules; not part of the public surface.
+ */
+export function perPeriodRate(annualRate: number, periodsPerYear: number): number {
+  if (annualRate === 0) return 0;
+  return periodsPerYear === 1 ? annualRate : (1 + annualRate) ** (1 / periodsPerYear) - 1;
+}
+
+/**
+ * `values − shift` as a new array (the array itself when the shift is 0, as empyrical's `_adjust_returns`).
+ *
+ * @internal
+ */
+export function subtractRate(values: Float64Array, shift: number): Float64Array {
+  if (shift === 0) return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) - shift;
+  return out;
+}
+
+/**
+ * Sample standard deviation (ddof = 1), exactly 0 for a constant series, so that a zero-volatility series yields
+ * ±Infinity or NaN ratios rather than ones divided by rounding noise.
+ *
+ * @internal
+ */
+export function sampleStandardDeviation(values: Float64Array): number {
+  const first = values[0] as number;
+  let constant = true;
+  for (let i = 1; i < values.length && constant; i++) constant = values[i] === first;
+  return constant && values.length > 1 ? 0 : Math.sqrt(variance(values, 1));
+}
+
+/**
+ * Total compounded return, ∏(1 + rᵢ) − 1, as empyrical's `cum_returns_final(returns, starting_value=0)`.
+ *
+ * @param returns - per-period simple returns, finite and each at least −1.
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite or
+ * below −1.
+ * @example
+ * ```ts
+ * totalReturn([0.1, -0.1]); // -0.01 (to rounding)
+ * ```
+ */
+export function totalReturn(returns: ArrayLike<number>): number {
+  const r = toCompoundableReturns(returns, 'returns');
+  let growth = 1;
+  for (let i = 0; i < r.length; i++) growth *= 1 + (r[i] as number);
+  return growth - 1;
+}
+
+/**
+ * Compound annual growth rate, (∏(1 + rᵢ))^(periodsPerYear / n) − 1, as empyrical's `annual_return`/`cagr`
+ * (years = n / periodsPerYear). −1 after a total loss.
+ *
+ * @param returns - per-period simple returns, finite and each at least −1.
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * cagr([0.01, 0.01], { periodsPerYear: 2 }); // 0.0201 (two half-years of 1%)
+ * ```
+ */
+export function cagr(returns: ArrayLike<number>, options: AnnualisationOptions = {}): number {
+  const { periodsPerYear } = parseOptions(annualisationSchema, options, 'cagr options');
+  const r = toCompoundableReturns(returns, 'returns');
+  let growth = 1;
+  for (let i = 0; i < r.length; i++) growth *= 1 + (r[i] as number);
+  return growth ** (1 / (r.length / periodsPerYear)) - 1;
+}
+
+/**
+ * Annualised volatility: sample standard deviation (ddof = 1) × √periodsPerYear, as empyrical's
+ * `annual_volatility`. NaN for a single return, as empyrical; 0 for a constant series.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * annualVolatility([0.01, -0.01, 0.02], { periodsPerYear: 252 }); // 0.24248711305964282
+ * ```
+ */
+export function annualVolatility(returns: ArrayLike<number>, options: AnnualisationOptions = {}): number {
+  const { periodsPerYear } = parseOptions(annualisationSchema, options, 'annualVolatility options');
+  const r = toFiniteArray(returns, 'returns');
+  if (r.length < 2) return Number.NaN;
+  return sampleStandardDeviation(r) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * Annualised Sharpe ratio, mean(excess) / std(excess, ddof = 1) × √periodsPerYear with excess = r − the per-period
+ * risk-free rate, as empyrical's `sharpe_ratio`.
+ *
+ * Degenerate cases, as empyrical: NaN for a single return; for a constant series (zero volatility) +Infinity when
+ * the mean excess return is positive, −Infinity when negative, NaN when it is 0.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * sharpeRatio([0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0, -0.005, 0.012, -0.003]); // 3.087515111245876
+ * ```
+ */
+export function sharpeRatio(returns: ArrayLike<number>, options: RiskFreeOptions = {}): number {
+  const { periodsPerYear, riskFreeRate } = parseOptions(riskFreeSchema, options, 'sharpeRatio options');
+  const r = toFiniteArray(returns, 'returns');
+  if (r.length < 2) return Number.NaN;
+  const excess = subtractRate(r, perPeriodRate(riskFreeRate, periodsPerYear));
+  return (mean(excess) / sampleStandardDeviation(excess)) * Math.sqrt(periodsPerYear);
+}
+
+/** Options for {@link sortinoRatio}. */
+export interface SortinoOptions extends RiskFreeOptions {
+  /**
+   * Minimum acceptable return per period (empyrical's `required_return`). When omitted, the per-period
+   * `riskFreeRate` is used (0 by default); give one or the other, not both.
+   */
+  requiredReturn?: number;
+}
+
+const sortinoSchema = riskFreeSchema.extend({
+  riskFreeRate: z.number().gt(-1).optional(),
+  requiredReturn: z.number().optional(),
+});
+
+/**
+ * Annualised Sortino ratio as empyrical's `sortino_ratio`: mean(r − mar) / downside deviation × √periodsPerYear,
+ * where the downside deviation is √(mean over ALL periods of min(r − mar, 0)²) — not the standard deviation of
+ * the losing periods.
+ *
+ * Degenerate cases, as empyrical: NaN for a single return; with no period below the minimum acceptable return,
+ * +Infinity when the mean excess is positive and NaN when it is 0.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option,
+ * or when both `requiredReturn` and `riskFreeRate` are given.
+ * @example
+ * ```ts
+ * sortinoRatio([0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0, -0.005, 0.012, -0.003]); // 5.213638122454426
+ * ```
+ */
+export function sortinoRatio(returns: ArrayLike<number>, options: SortinoOptions = {}): number {
+  const parsed = parseOptions(sortinoSchema, options, 'sortinoRatio options');
+  if (parsed.requiredReturn !== undefined && parsed.riskFreeRate !== undefined) {
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      'Invalid sortinoRatio options: give requiredReturn (per period) or riskFreeRate (annual), not both',
+    );
+  }
+  const r = toFiniteArray(returns, 'returns');
+  if (r.length < 2) return Number.NaN;
+  const mar = parsed.requiredReturn ?? perPeriodRate(parsed.riskFreeRate ?? 0, parsed.periodsPerYear);
+  const excess = subtractRate(r, mar);
+  let squares = 0;
+  for (let i = 0; i < excess.length; i++) {
+    const d = excess[i] as number;
+    if (d < 0) squares += d * d;
+  }
+  const downside = Math.sqrt(squares / excess.length);
+  return (mean(excess) / downside) * Math.sqrt(parsed.periodsPerYear);
+}
+
+/**
+ * Calmar ratio, CAGR / |max drawdown|, as empyrical's `calmar_ratio`: NaN when there is no drawdown (and when the
+ * ratio would be infinite).
+ *
+ * @param returns - per-period simple returns, finite and each at least −1.
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * calmarRatio([0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0, -0.005, 0.012, -0.003]); // 39.9154917218...
+ * ```
+ */
+export function calmarRatio(returns: ArrayLike<number>, options: AnnualisationOptions = {}): number {
+  const parsed = parseOptions(annualisationSchema, options, 'calmarRatio options');
+  const drawdown = maxDrawdown(returns).maxDrawdown;
+  if (!(drawdown < 0)) return Number.NaN;
+  const ratio = cagr(returns, parsed) / Math.abs(drawdown);
+  return Number.isFinite(ratio) ? ratio : Number.NaN;
+}
+
+/** Options for {@link omegaRatio}. */
+export interface OmegaOptions extends RiskFreeOptions {
+  /**
+   * Annual minimum acceptable return, converted per period like `riskFreeRate` (empyrical's `required_return`).
+   * Must be greater than −1. @defaultValue 0
+   */
+  threshold?: number;
+}
+
+const omegaSchema = riskFreeSchema.extend({ threshold: annualRateSchema });
+
+/**
+ * Omega ratio as empyrical's `omega_ratio`: with d = r − rf − threshold (both per period), Σ max(d, 0) / Σ max(−d, 0).
+ * NaN for a single return and when no period falls below the threshold, as empyrical.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * omegaRatio([0.02, -0.01, 0.01]); // 3
+ * ```
+ */
+export function omegaRatio(returns: ArrayLike<number>, options: OmegaOptions = {}): number {
+  const { periodsPerYear, riskFreeRate, threshold } = parseOptions(
+    omegaSchema,
+    options,
+    'omegaRatio options',
+  );
+  const r = toFiniteArray(returns, 'returns');
+  if (r.length < 2) return Number.NaN;
+  const rf = perPeriodRate(riskFreeRate, periodsPerYear);
+  const minimum = perPeriodRate(threshold, periodsPerYear);
+  let gains = 0;
+  let losses = 0;
+  for (let i = 0; i < r.length; i++) {
+    const d = (r[i] as number) - rf - minimum;
+    if (d > 0) gains += d;
+    else if (d < 0) losses -= d;
+  }
+  return losses > 0 ? gains / losses : Number.NaN;
+}
+
+/** Options for {@link valueAtRisk}. */
+export interface ValueAtRiskOptions {
+  /** Confidence level in (0, 1); the VaR is the (1 − confidence) quantile of the returns. @defaultValue 0.95 */
+  confidence?: number;
+}
+
+const confidenceSchema = z.number().gt(0).lt(1).default(0.95);
+const varSchema = z.strictObject({ confidence: confidenceSchema });
+
+/**
+ * Historical value at risk: the (1 − confidence) quantile of the returns by linear interpolation (numpy's
+ * `percentile(returns, 100·(1 − confidence))`), as empyrical's `value_at_risk(returns, cutoff = 1 − confidence)`.
+ * A return, so a loss is negative.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * valueAtRisk([0.01, -0.02, 0.015, 0.005, -0.01, 0.02, 0, -0.005, 0.012, -0.003]); // -0.0155
+ * ```
+ */
+export function valueAtRisk(returns: ArrayLike<number>, options: ValueAtRiskOptions = {}): number {
+  const { confidence } = parseOptions(varSchema, options, 'valueAtRisk options');
+  const r = toFiniteArray(returns, 'returns');
+  return quantileSorted(sortedCopy(r), 1 - confidence);
+}
+
+/** Options for {@link conditionalValueAtRisk}. */
+export interface ConditionalValueAtRiskOptions extends ValueAtRiskOptions {
+  /**
+   * `'threshold'`: the mean of every return at or below the historical VaR (ties with the VaR included).
+   * `'empyrical'`: empyrical's `conditional_value_at_risk`, the mean of the ⌊(n − 1)(1 − confidence)⌋ + 1 smallest
+   * returns. The two differ only when returns tie with the VaR. @defaultValue 'threshold'
+   */
+  method?: 'threshold' | 'empyrical';
+}
+
+const cvarSchema = z.strictObject({
+  confidence: confidenceSchema,
+  method: z.enum(['threshold', 'empyrical']).default('threshold'),
+});
+
+/**
+ * Conditional value at risk (expected shortfall): the mean of the returns at or below the historical
+ * {@link valueAtRisk}; `method: 'empyrical'` gives empyrical's `conditional_value_at_risk` instead.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` for a bad value or option.
+ * @example
+ * ```ts
+ * conditionalValueAtRisk([-0.05, -0.03, 0.01, 0.02, 0.04], { confidence: 0.6 }); // -0.04
+ * ```
+ */
+export function conditionalValueAtRisk(
+  returns: ArrayLike<number>,
+  options: ConditionalValueAtRiskOptions = {},
+): number {
+  const { confidence, method } = parseOptions(cvarSchema, options, 'conditionalValueAtRisk options');
+  const sorted = sortedCopy(toFiniteArray(returns, 'returns'));
+  let count: number;
+  if (method === 'empyrical') {
+    count = Math.trunc((sorted.length - 1) * (1 - confidence)) + 1;
+  } else {
+    const cutoff = quantileSorted(sorted, 1 - confidence);
+    count = 0;
+    while (count < sorted.length && (sorted[count] as number) <= cutoff) count++;
+  }
+  return mean(sorted.subarray(0, count));
+}
+
+/**
+ * Profit factor: the sum of the gains over the magnitude of the sum of the losses, as quantstats'
+ * `profit_factor`. +Infinity when there are gains and no losses, 0 with losses and no gains, NaN when every
+ * return is 0.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite.
+ * @example
+ * ```ts
+ * profitFactor([0.02, -0.01, 0.01]); // 3
+ * ```
+ */
+export function profitFactor(returns: ArrayLike<number>): number {
+  const r = toFiniteArray(returns, 'returns');
+  let gains = 0;
+  let losses = 0;
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i] as number;
+    if (v > 0) gains += v;
+    else losses -= v;
+  }
+  return gains / losses;
+}
+
+/**
+ * Win rate: the share of winning periods (r > 0) among the periods with a non-zero return, quantstats'
+ * `win_rate` convention (flat periods count neither way). NaN when every return is 0 (quantstats returns 0 there).
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite.
+ * @example
+ * ```ts
+ * winRate([0.02, -0.01, 0, 0.01]); // 0.6666666666666666
+ * ```
+ */
+export function winRate(returns: ArrayLike<number>): number {
+  const r = toFiniteArray(returns, 'returns');
+  let wins = 0;
+  let decided = 0;
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i] as number;
+    if (v !== 0) decided++;
+    if (v > 0) wins++;
+  }
+  return decided === 0 ? Number.NaN : wins / decided;
+}
+
+/**
+ * Tail ratio, |95th percentile| / |5th percentile| of the returns (numpy's linear percentiles), as empyrical's
+ * `tail_ratio`. +Infinity when the 5th percentile is 0 and the 95th is not; NaN when both are 0.
+ *
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite.
+ * @example
+ * ```ts
+ * tailRatio([-0.02, -0.01, 0, 0.01, 0.03]); // 1.4444444444444444
+ * ```
+ */
+export function tailRatio(returns: ArrayLike<number>): number {
+  const sorted = sortedCopy(toFiniteArray(returns, 'returns'));
+  return Math.abs(quantileSorted(sorted, 0.95)) / Math.abs(quantileSorted(sorted, 0.05));
+}
+
+/**
+ * Stability of a return series: R² of the least-squares line through the cumulative log returns, Σ log(1 + rᵢ),
+ * against time, as empyrical's `stability_of_timeseries` (via `scipy.stats.linregress`). NaN for a single return;
+ * 0 when the cumulative log return is constant (linregress sets r = 0 when a variance is zero).
+ *
+ * @param returns - per-period simple returns, finite and each greater than −1.
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite or
+ * at most −1.
+ * @example
+ * ```ts
+ * stabilityOfTimeseries([0.01, 0.01, 0.01, 0.01]); // 1
+ * ```
+ */
+export function stabilityOfTimeseries(returns: ArrayLike<number>): number {
+  const r = toCompoundableReturns(returns, 'returns', true);
+  const n = r.length;
+  if (n < 2) return Number.NaN;
+  const cumulative = new Float64Array(n);
+  let running = 0;
+  for (let i = 0; i < n; i++) {
+    running += Math.log1p(r[i] as number);
+    cumulative[i] = running;
+  }
+  const yMean = mean(cumulative);
+  const xMean = (n - 1) / 2;
+  let sxy = 0;
+  let syy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = i - xMean;
+    const dy = (cumulative[i] as number) - yMean;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  let constant = true;
+  for (let i = 1; i < n && constant; i++) constant = cumulative[i] === cumulative[0];
+  if (constant || syy === 0) return 0;
+  const rValue = Math.min(1, Math.max(-1, sxy / Math.sqrt(sxx * syy)));
+  return rValue * rValue;
+}
+
+/** Annualised alpha and beta of a strategy against a benchmark; see {@link alphaBeta}. */
+export interface AlphaBetaResult {
+  /** Annualised alpha, (1 + mean per-period alpha)^periodsPerYear − 1. */
+  alpha: number;
+  /** Beta, cov(returns, benchmark) / var(benchmark), both with ddof = 0. */
+  beta: number;
+}
+
+/**
+ * Alpha and beta against a benchmark, as empyrical's `alpha_beta`: beta = mean((b − mean b)·r) / mean((b − mean b)²);
+ * the per-period alpha series is (r − rf) − beta·(b − rf), and alpha = (1 + its mean)^periodsPerYear − 1.
+ *
+ * Degenerate cases, as empyrical: both NaN for a single pair, and when the benchmark's variance is below 1e-30
+ * (a constant benchmark).
+ *
+ * @param returns - the strategy's per-period simple returns.
+ * @param benchmark - the benchmark's returns over the same periods.
+ * @throws MlcycleError `INSUFFICIENT_DATA` when `returns` is empty; `INVALID_ARGUMENT` when a value is not finite,
+ * the lengths differ or an option is bad.
+ * @example
+ * ```ts
+ * alphaBeta([0.02, -0.01, 0.03], [0.01, -0.005, 0.015]); // { alpha: 0, beta: 2 }
+ * ```
+ */
+export function alphaBeta(
+  returns: ArrayLike<number>,
+  benchmark: ArrayLike<number>,
+  options: RiskFreeOptions = {},
+): AlphaBetaResult {
+  const { periodsPerYear, riskFreeRate } = parseOptions(riskFreeSchema, options, 'alphaBeta options');
+  const r = toFiniteArray(returns, 'returns');
+  const b = toFiniteArray(benchmark, 'benchmark');
+  assertSameLength(r, b, 'returns', 'benchmark');
+  const n = r.length;
+  if (n < 2) return { alpha: Number.NaN, beta: Number.NaN };
+  const benchmarkMean = mean(b);
+  const products = new Float64Array(n);
+  const squares = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const residual = (b[i] as number) - benchmarkMean;
+    products[i] = residual * (r[i] as number);
+    squares[i] = residual * residual;
+  }
+  const benchmarkVariance = sum(squares) / n;
+  const beta = benchmarkVariance < 1e-30 ? Number.NaN : sum(products) / n / benchmarkVariance;
+  const rf = perPeriodRate(riskFreeRate, periodsPerYear);
+  for (let i = 0; i < n; i++) products[i] = (r[i] as number) - rf - beta * ((b[i] as number) - rf);
+  const alpha = (mean(products) + 1) ** periodsPerYear - 1;
+  return { alpha, beta };
+}
