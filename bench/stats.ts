@@ -32,7 +32,9 @@ const scores = labels.map((y) => Math.round((rng.normal(y * 0.8) + 5) * 1000) / 
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function timed<T>(fn: () => T): { ms: number; value: T } {
@@ -73,12 +75,20 @@ if (existsSync(PYTHON)) {
 }
 
 console.log('Statistics benchmark');
-console.log(`  node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'} · n = ${N.toLocaleString('en-US')}`);
-console.log(`  median of ${RUNS} runs after one warm-up; ratio = reference time / our time (above 1: faster)`);
+console.log(
+  `  node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'} · n = ${N.toLocaleString('en-US')}`,
+);
+console.log(
+  `  median of ${RUNS} runs after one warm-up; ratio = reference time / our time (above 1: faster)`,
+);
 if (referenceNote) console.log(`  ${referenceNote}`);
 console.log('');
-console.log('| function   | reference                       | reference ms | ours ms | ratio  | same value |');
-console.log('|------------|---------------------------------|-------------:|--------:|-------:|:----------:|');
+console.log(
+  '| function   | reference                       | reference ms | ours ms | ratio  | same value |',
+);
+console.log(
+  '|------------|---------------------------------|-------------:|--------:|-------:|:----------:|',
+);
 const names = {
   ks2Sample: 'scipy.stats.ks_2samp',
   rocAuc: 'sklearn roc_auc_score',
@@ -89,11 +99,17 @@ for (const [key, label] of Object.entries(names) as [keyof typeof names, string]
   const value = typeof mine.value === 'number' ? mine.value : mine.value.statistic;
   const ref = reference?.[key];
   const same =
-    ref === undefined ? 'n/a' : Math.abs(ref.value - value) <= 1e-9 * Math.max(1, Math.abs(ref.value)) ? 'yes' : `NO (${ref.value})`;
+    ref === undefined
+      ? 'n/a'
+      : Math.abs(ref.value - value) <= 1e-9 * Math.max(1, Math.abs(ref.value))
+        ? 'yes'
+        : `NO (${ref.value})`;
   console.log(
     `| ${key.padEnd(10)} | ${label.padEnd(31)} | ${(ref ? ref.ms.toFixed(1) : 'n/a').padStart(12)} | ${mine.ms.toFixed(1).padStart(7)} | ${(ref ? `${(ref.ms / mine.ms).toFixed(2)}×` : 'n/a').padStart(6)} | ${same.padStart(10)} |`,
   );
 }
 if (reference?.ks2Sample?.pValue !== undefined) {
-  console.log(`\n  ks2Sample p-value: ours ${ours.ks2Sample.value.pValue}, scipy ${reference.ks2Sample.pValue}`);
+  console.log(
+    `\n  ks2Sample p-value: ours ${ours.ks2Sample.value.pValue}, scipy ${reference.ks2Sample.pValue}`,
+  );
 }

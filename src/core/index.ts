@@ -30,3 +30,4 @@ export {
 } from './numeric.js';
 export { formatIssues, parseOptions } from './options.js';
 export { Random } from './random.js';
+export { compareCodePoints, radixSort, sortOrder } from './sort.js';

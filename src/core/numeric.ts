@@ -1,5 +1,6 @@
 import { assertFiniteArray, assertMinLength, formatNumber } from './checks.js';
 import { MlcycleError } from './errors.js';
+import { radixSort } from './sort.js';
 
 /**
  * Copies `values` into a new `Float64Array` after checking that every element is a finite number and that there are
@@ -64,9 +65,9 @@ export function standardDeviation(values: ArrayLike<number>, ddof = 0): number {
   return Math.sqrt(variance(values, ddof));
 }
 
-/** An ascending sorted copy as a `Float64Array` (numeric order; V8 sorts typed arrays without a comparator). */
+/** An ascending sorted copy as a `Float64Array` (radix sort for large arrays; −0 before +0). */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
+  return radixSort(Float64Array.from(values));
 }
 
 /**

@@ -3,6 +3,7 @@ import { assertSameLength, formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
 import { toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
+import { sortOrder } from '../core/sort.js';
 
 /** Options of {@link wasserstein}. */
 export interface WassersteinOptions {
@@ -54,81 +55,6 @@ function toWeights(
     });
   }
   return out;
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * The permutation that sorts `values` ascending. Large arrays use a least-significant-digit radix sort on the
- * IEEE-754 bits (eight 8-bit passes over keys flipped so that unsigned order is numeric order; a pass whose digit
- * every key shares is skipped), about five times faster than `Uint32Array.sort` with a comparator on a million
- * values.
- */
-function sortOrder(values: Float64Array): Uint32Array {
-  const n = values.length;
-  let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 512 || !LITTLE_ENDIAN) return order.sort((x, y) => (values[x] as number) - (values[y] as number));
-  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  const counts = new Uint32Array(8 * 256);
-  for (let i = 0; i < n; i++) {
-    let l = bits[2 * i] as number;
-    let h = bits[2 * i + 1] as number;
-    // Negative numbers: flip every bit (a larger magnitude sorts first); others: set the sign bit.
-    if (h >>> 31) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    } else {
-      h = (h | 0x80000000) >>> 0;
-    }
-    lo[i] = l;
-    hi[i] = h;
-    for (let byte = 0; byte < 4; byte++) {
-      const dl = byte * 256 + ((l >>> (8 * byte)) & 255);
-      const dh = (4 + byte) * 256 + ((h >>> (8 * byte)) & 255);
-      counts[dl] = (counts[dl] as number) + 1;
-      counts[dh] = (counts[dh] as number) + 1;
-    }
-  }
-  let nextOrder = new Uint32Array(n);
-  let nextLo = new Uint32Array(n);
-  let nextHi = new Uint32Array(n);
-  for (let pass = 0; pass < 8; pass++) {
-    const base = pass * 256;
-    const lowWord = pass < 4;
-    const keys = lowWord ? lo : hi;
-    const shift = (pass & 3) * 8;
-    if (counts[base + (((keys[0] as number) >>> shift) & 255)] === n) continue;
-    let offset = 0;
-    for (let d = 0; d < 256; d++) {
-      const c = counts[base + d] as number;
-      counts[base + d] = offset;
-      offset += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const d = base + (((keys[i] as number) >>> shift) & 255);
-      const position = counts[d] as number;
-      counts[d] = position + 1;
-      nextOrder[position] = order[i] as number;
-      nextHi[position] = hi[i] as number;
-      // The low word is not read again once its four passes are done.
-      if (lowWord) nextLo[position] = lo[i] as number;
-    }
-    let swap = order;
-    order = nextOrder;
-    nextOrder = swap;
-    swap = hi;
-    hi = nextHi;
-    nextHi = swap;
-    if (lowWord) {
-      swap = lo;
-      lo = nextLo;
-      nextLo = swap;
-    }
-  }
-  return order;
 }
 
 /** Sorts a sample once: in place when unweighted, through a sorting permutation when its weights must follow. */

@@ -30,7 +30,6 @@ export {
 } from './journal.js';
 export { MemoryStorage } from './memory.js';
 export {
-  compareCodePoints,
   compareFieldValues,
   fieldAt,
   type QueryableDocument,

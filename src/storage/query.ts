@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../core/sort.js';
 import type { FieldValue, ListOptions } from './types.js';
 
 /** The parts of a document that listing looks at. */
@@ -29,23 +30,6 @@ export function fieldAt(value: unknown, path: string): unknown {
 function matches(actual: unknown, expected: FieldValue): boolean {
   if (expected === null) return actual === null || actual === undefined;
   return actual === expected;
-}
-
-/** Compares strings by Unicode code point, the order SQLite's BINARY collation gives UTF-8 text. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca !== cb) {
-      const surrogateA = ca >= 0xd800 && ca <= 0xdfff;
-      const surrogateB = cb >= 0xd800 && cb <= 0xdfff;
-      // A surrogate (astral code point) sorts after every other BMP unit, unlike UTF-16 order.
-      if (surrogateA !== surrogateB) return surrogateA ? 1 : -1;
-      return ca - cb;
-    }
-  }
-  return a.length - b.length;
 }
 
 function rank(value: unknown): number {

@@ -4,17 +4,15 @@ import {
   annualVolatility,
   cagr,
   calmarRatio,
-  conditionalValueAtRisk,
   omegaRatio,
   profitFactor,
   sharpeRatio,
   sortinoRatio,
   stabilityOfTimeseries,
-  tailRatio,
   totalReturn,
-  valueAtRisk,
   winRate,
 } from '../../src/metrics/returns.js';
+import { conditionalValueAtRisk, tailRatio, valueAtRisk } from '../../src/metrics/tail-risk.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
 
 // The golden vector. Its expected values were worked out by hand from the formulas:
