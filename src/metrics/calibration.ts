@@ -9,7 +9,7 @@ import { assertSameLength, formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
 import { mean, quantileSorted, sortedCopy, toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
-import { toBinaryTargets } from './classification.js';
+import { toBinaryTargets } from './labels.js';
 
 /** numpy's `finfo(float64).eps`: scikit-learn 1.2's `eps='auto'` clipping for float64 probabilities. */
 const FLOAT64_EPS = 2.220446049250313e-16;

@@ -23,8 +23,6 @@ export {
   type FbetaOptions,
   f1,
   fbeta,
-  type Label,
-  type Labels,
   matthewsCorrcoef,
   type PrecisionRecallOptions,
   precision,
@@ -39,6 +37,7 @@ export {
   type NormalIntervalOptions,
   normalInterval,
 } from './intervals.js';
+export type { Label, Labels } from './labels.js';
 export {
   type DirectionalAccuracyOptions,
   directionalAccuracy,

@@ -7,7 +7,7 @@ import { assertSameLength } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
 import { toFiniteArray } from '../core/numeric.js';
 import { radixSort } from '../core/sort.js';
-import { toBinaryTargets } from './classification.js';
+import { toBinaryTargets } from './labels.js';
 
 /**
  * Area under the receiver operating characteristic curve of a binary classifier's scores — scikit-learn's
