@@ -13,7 +13,17 @@
  * as those modules land.
  */
 import { Matrix, solve } from 'ml-matrix';
-import { checkQuality, JournalStorage, loadSp500, sha256Hex, toColumns } from '../src/index.js';
+import {
+  checkQuality,
+  directionalAccuracy,
+  JournalStorage,
+  loadSp500,
+  mae,
+  mse,
+  rmse,
+  sha256Hex,
+  toColumns,
+} from '../src/index.js';
 
 const STORE_DIR = process.env.MLCYCLE_DEMO_DIR ?? '.mlcycle';
 const LAGS = 5;
@@ -100,26 +110,13 @@ const trainMean = trainY.reduce((a, b) => a + b, 0) / trainY.length;
 
 // 4. Out-of-sample metrics.
 function score(predictions: number[], actual: number[]) {
-  let absolute = 0;
-  let squared = 0;
-  let hits = 0;
-  let moves = 0;
-  let total = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const error = (predictions[i] as number) - (actual[i] as number);
-    absolute += Math.abs(error);
-    squared += error * error;
-    total += ((actual[i] as number) - trainMean) ** 2;
-    if (actual[i] !== 0 && predictions[i] !== 0) {
-      moves += 1;
-      if (Math.sign(actual[i] as number) === Math.sign(predictions[i] as number)) hits += 1;
-    }
-  }
+  const baseline = actual.map(() => trainMean);
   return {
-    mae: absolute / actual.length,
-    rmse: Math.sqrt(squared / actual.length),
-    r2OutOfSample: 1 - squared / total,
-    directionalAccuracy: hits / moves,
+    mae: mae(actual, predictions),
+    rmse: rmse(actual, predictions),
+    // Out-of-sample R² against the training mean (Campbell and Thompson 2008), not against the test mean.
+    r2OutOfSample: 1 - mse(actual, predictions) / mse(actual, baseline),
+    directionalAccuracy: directionalAccuracy(actual, predictions),
   };
 }
 const results = {

@@ -5,4 +5,5 @@
  */
 export * from './core/index.js';
 export * from './data/index.js';
+export * from './metrics/index.js';
 export * from './storage/index.js';
