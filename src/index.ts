@@ -6,4 +6,5 @@
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './stats/index.js';
 export * from './storage/index.js';

@@ -6,11 +6,11 @@ import {
   confusionMatrix,
   f1,
   fbeta,
-  type Labels,
   matthewsCorrcoef,
   precision,
   recall,
 } from '../../src/metrics/classification.js';
+import type { Labels } from '../../src/metrics/labels.js';
 import { close, loadReferenceCases, type ReferenceCase } from '../fixtures/reference.js';
 
 type ScalarMetric = (yTrue: Labels, yPred: Labels, options?: never) => number;

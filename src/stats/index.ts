@@ -1,0 +1,34 @@
+/**
+ * Statistics: distributions with accurate tails, two-sample tests, distances between distributions and
+ * multiple-testing corrections, each agreeing with the scipy function it names.
+ *
+ * @module stats
+ */
+export { type ChiSquareOptions, type ChiSquareResult, chiSquareTest } from './chi-square.js';
+export { benjaminiHochberg, bonferroni, holm } from './corrections.js';
+export {
+  chiSquareCdf,
+  chiSquareSf,
+  normalCdf,
+  normalPpf,
+  normalSf,
+  studentTCdf,
+  studentTSf,
+} from './distributions.js';
+export { type DivergenceOptions, hellinger, jensenShannon, klDivergence } from './divergence.js';
+export { kolmogorovCdf, kolmogorovSf, kstwoCdf, kstwoSf } from './kolmogorov.js';
+export { type Alternative, type Ks2SampleOptions, type Ks2SampleResult, ks2Sample } from './ks.js';
+export { type MannWhitneyOptions, type MannWhitneyResult, mannWhitneyU } from './mann-whitney.js';
+export { type PsiOptions, type PsiResult, psi } from './psi.js';
+export {
+  digamma,
+  erf,
+  erfc,
+  logGamma,
+  regularizedBeta,
+  regularizedGammaP,
+  regularizedGammaQ,
+  trigamma,
+} from './special.js';
+export { type TTestOptions, type TTestResult, welchTTest } from './t-test.js';
+export { type WassersteinOptions, wasserstein } from './wasserstein.js';

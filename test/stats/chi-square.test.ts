@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { MlcycleError } from '../../src/core/errors.js';
+import { type ChiSquareResult, chiSquareTest } from '../../src/stats/chi-square.js';
+import { close, loadReferenceCases } from '../fixtures/reference.js';
+
+interface ChiArgs {
+  reference: number[];
+  current: number[];
+  correction: boolean;
+  dropEmpty?: boolean;
+}
+
+const cases = loadReferenceCases('tests').filter((c) => c.fn === 'chiSquareTest');
+
+function errorOf(fn: () => unknown): MlcycleError {
+  try {
+    fn();
+  } catch (error) {
+    if (MlcycleError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an MlcycleError, but nothing was thrown');
+}
+
+describe('chiSquareTest against scipy.stats.chi2_contingency', () => {
+  it('has reference cases from 1 to 20 categories, with and without Yates', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    const sizes = cases.map((c) => (c.args as unknown as ChiArgs).reference.length);
+    expect(Math.min(...sizes)).toBe(1);
+    expect(Math.max(...sizes)).toBe(20);
+  });
+
+  it.each(
+    cases.map((c, i) => {
+      const args = c.args as unknown as ChiArgs;
+      return [i, args.reference.length, args.correction, c] as const;
+    }),
+  )('case %i (k = %i, correction %s) agrees to 1e-9', (_i, _k, _corr, c) => {
+    const args = c.args as unknown as ChiArgs;
+    const expected = c.expected as ChiSquareResult;
+    const actual = chiSquareTest(args.reference, args.current, {
+      correction: args.correction,
+      dropEmpty: args.dropEmpty ?? false,
+    });
+    expect(actual.dof).toBe(expected.dof);
+    expect(close(actual.statistic, expected.statistic, 1e-9), `chi2 ${actual.statistic}`).toBe(true);
+    expect(close(actual.pValue, expected.pValue, 1e-9), `p ${actual.pValue} vs ${expected.pValue}`).toBe(
+      true,
+    );
+    expect(actual.expected.length).toBe(2);
+    for (let r = 0; r < 2; r++) {
+      const row = expected.expected[r] as number[];
+      expect(actual.expected[r]?.length).toBe(row.length);
+      row.forEach((e, j) => {
+        expect(close(actual.expected[r]?.[j] as number, e, 1e-9)).toBe(true);
+      });
+    }
+  });
+});
+
+describe('chiSquareTest behaviour', () => {
+  it('applies Yates only with two categories', () => {
+    const withYates = chiSquareTest([30, 10], [20, 25]);
+    const without = chiSquareTest([30, 10], [20, 25], { correction: false });
+    expect(withYates.statistic).toBeLessThan(without.statistic);
+    const three = [
+      chiSquareTest([30, 10, 5], [20, 25, 5]),
+      chiSquareTest([30, 10, 5], [20, 25, 5], { correction: false }),
+    ];
+    expect(three[0]).toEqual(three[1]);
+  });
+
+  it('leaves empty categories out with dropEmpty, keeping one expected column per category', () => {
+    const dropped = chiSquareTest([4, 0, 7], [6, 0, 3], { dropEmpty: true });
+    const compact = chiSquareTest([4, 7], [6, 3]);
+    expect(dropped.statistic).toBe(compact.statistic);
+    expect(dropped.dof).toBe(1);
+    expect(dropped.expected[0]?.[1]).toBe(0);
+  });
+});
+
+describe('chiSquareTest input errors', () => {
+  it('rejects a category that is empty in both samples, naming it', () => {
+    const error = errorOf(() => chiSquareTest([4, 0, 7], [6, 0, 3]));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe(
+      'category 1 has a count of 0 in both reference and current, so its expected frequency is 0; ' +
+        'remove it or pass { dropEmpty: true }',
+    );
+  });
+
+  it('rejects a sample whose counts are all zero', () => {
+    const error = errorOf(() => chiSquareTest([0, 0], [3, 4]));
+    expect(error.message).toBe(
+      'reference has a total count of 0, so its expected frequencies are 0; pass at least one positive count',
+    );
+    expect(errorOf(() => chiSquareTest([0, 0], [0, 0], { dropEmpty: true })).message).toBe(
+      'reference has a total count of 0, so its expected frequencies are 0; pass at least one positive count',
+    );
+  });
+
+  it('rejects negative counts, arrays of different lengths and no categories', () => {
+    expect(errorOf(() => chiSquareTest([1, 2], [3, -1])).message).toBe(
+      'current must contain only counts >= 0, but current[1] is -1',
+    );
+    expect(errorOf(() => chiSquareTest([1, 2, 3], [3, 1])).message).toBe(
+      'reference and current must have the same length, but reference has 3 and current has 2',
+    );
+    const empty = errorOf(() => chiSquareTest([], []));
+    expect(empty.code).toBe('INSUFFICIENT_DATA');
+    expect(empty.message).toBe('reference needs at least 1 value, received 0');
+  });
+
+  it('rejects non-finite counts and invalid options', () => {
+    expect(errorOf(() => chiSquareTest([1, Number.NaN], [3, 1])).message).toBe(
+      'reference must contain only finite numbers, but reference[1] is NaN',
+    );
+    expect(
+      errorOf(() => chiSquareTest([1, 2], [3, 1], { yates: true } as never)).message,
+    ).toMatchInlineSnapshot(`"Invalid chiSquareTest options: Unrecognized key: "yates""`);
+  });
+});
