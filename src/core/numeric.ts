@@ -105,7 +105,12 @@ export function median(values: ArrayLike<number>): number {
  * Ranks from 1 with ties given their average rank (scipy's `rankdata(method='average')`), plus the tie-group sizes
  * that rank-based tests need for their tie corrections.
  */
-export function rankAverage(values: ArrayLike<number>): { ranks: Float64Array; tieSizes: number[] } {
+export function rankAverage(values: ArrayLike<number>): {
+  /** The rank of each value, in input order. */
+  ranks: Float64Array;
+  /** The size of every group of two or more tied values. */
+  tieSizes: number[];
+} {
   const n = values.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => (values[a] as number) - (values[b] as number),

@@ -194,12 +194,15 @@ export type DeflatedSharpeOptions = RiskFreeOptions &
         trials: number;
         /** Variance of the trials' per-period Sharpe ratios, V ≥ 0. */
         sharpeVariance: number;
+        /** Not with `trials`: give either the count and variance or the Sharpe ratios themselves. */
         trialSharpes?: never;
       }
     | {
         /** The per-period Sharpe ratios of every trial; N is their count and V their variance (ddof = 0). */
         trialSharpes: ArrayLike<number>;
+        /** Not with `trialSharpes`. */
         trials?: never;
+        /** Not with `trialSharpes`. */
         sharpeVariance?: never;
       }
   );
