@@ -81,12 +81,101 @@ export function sortOrder(values: Float64Array): Uint32Array {
 }
 
 /**
- * Sorts finite doubles ascending in place with an LSD radix sort on their bits, eight passes of one byte; passes in
- * which every key has the same byte are skipped. Several times faster than `Float64Array.prototype.sort` on large
- * arrays. −0 sorts just before +0 (they compare equal). Arrays that are small or share their buffer fall back to
- * the built-in sort. Returns `values`.
+ * Sorts finite doubles ascending in place and returns `values`. A least-significant-digit radix sort on the high 32
+ * bits of each double's order-preserving key (four one-byte passes; a pass whose byte every key shares is skipped),
+ * after which only values sharing their high word can be out of order: such runs are almost always short and are
+ * finished by insertion sort, and long ones by a full eight-pass radix sort of the run. About twice as fast as
+ * `Float64Array.prototype.sort` on a million values. −0 sorts just before +0 (they compare equal). Small arrays and
+ * arrays that share their buffer use the built-in sort.
  */
 export function radixSort(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < 1024 || !LITTLE_ENDIAN || values.byteOffset !== 0 || values.buffer.byteLength !== 8 * n) {
+    return values.sort();
+  }
+  let src: Uint32Array = new Uint32Array(values.buffer, 0, 2 * n);
+  const words = src;
+  let dst: Uint32Array = new Uint32Array(2 * n);
+  // Order-preserving keys: negatives flip every bit, non-negatives flip the sign bit.
+  const counts = new Uint32Array(4 * 256);
+  for (let i = 0; i < 2 * n; i += 2) {
+    let hi = src[i + 1] as number;
+    if (hi & 0x80000000) {
+      src[i] = ~(src[i] as number);
+      hi = ~hi >>> 0;
+    } else {
+      hi = (hi ^ 0x80000000) >>> 0;
+    }
+    src[i + 1] = hi;
+    counts[hi & 255] = (counts[hi & 255] as number) + 1;
+    counts[256 + ((hi >>> 8) & 255)] = (counts[256 + ((hi >>> 8) & 255)] as number) + 1;
+    counts[512 + ((hi >>> 16) & 255)] = (counts[512 + ((hi >>> 16) & 255)] as number) + 1;
+    counts[768 + (hi >>> 24)] = (counts[768 + (hi >>> 24)] as number) + 1;
+  }
+  const offsets = new Uint32Array(256);
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 256;
+    const shift = 8 * pass;
+    if (counts[base + (((src[1] as number) >>> shift) & 255)] === n) continue;
+    let running = 0;
+    for (let d = 0; d < 256; d++) {
+      offsets[d] = running;
+      running += counts[base + d] as number;
+    }
+    for (let i = 0; i < 2 * n; i += 2) {
+      const hi = src[i + 1] as number;
+      const d = (hi >>> shift) & 255;
+      const j = 2 * (offsets[d] as number);
+      offsets[d] = (offsets[d] as number) + 1;
+      dst[j] = src[i] as number;
+      dst[j + 1] = hi;
+    }
+    const swap = src;
+    src = dst;
+    dst = swap;
+  }
+  if (src !== words) words.set(src);
+  for (let i = 0; i < 2 * n; i += 2) {
+    const hi = words[i + 1] as number;
+    if (hi & 0x80000000) {
+      words[i + 1] = hi ^ 0x80000000;
+    } else {
+      words[i] = ~(words[i] as number);
+      words[i + 1] = ~hi;
+    }
+  }
+  // Values that share a high word are still in input order; finish each such run.
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && words[2 * i + 1] === words[2 * start + 1]) continue;
+    if (i - start > 1) finishRun(values, start, i);
+    start = i;
+  }
+  return values;
+}
+
+/** Sorts `values[start, end)`, whose elements share their high word: insertion sort when short, radix when long. */
+function finishRun(values: Float64Array, start: number, end: number): void {
+  let sorted = true;
+  for (let k = start + 1; k < end && sorted; k++) sorted = (values[k - 1] as number) <= (values[k] as number);
+  if (sorted) return;
+  if (end - start <= 32) {
+    for (let k = start + 1; k < end; k++) {
+      const v = values[k] as number;
+      let m = k - 1;
+      while (m >= start && (values[m] as number) > v) {
+        values[m + 1] = values[m] as number;
+        m--;
+      }
+      values[m + 1] = v;
+    }
+    return;
+  }
+  values.set(radixSortFull(values.slice(start, end)), start);
+}
+
+/** The full LSD radix sort: eight one-byte passes over the whole key, for runs the high-word sort leaves unsorted. */
+function radixSortFull(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < 1024 || !LITTLE_ENDIAN || values.byteOffset !== 0 || values.buffer.byteLength !== 8 * n) {
     return values.sort();

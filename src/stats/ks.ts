@@ -231,13 +231,30 @@ export function ks2Sample(
   let i = 0;
   let j = 0;
   while (i < n1 || j < n2) {
-    const xi = i < n1 ? (x[i] as number) : Number.POSITIVE_INFINITY;
-    const yj = j < n2 ? (y[j] as number) : Number.POSITIVE_INFINITY;
-    const v = Math.min(xi, yj);
-    const inA = xi === v;
-    const inB = yj === v;
-    while (i < n1 && x[i] === v) i++;
-    while (j < n2 && y[j] === v) j++;
+    let v: number;
+    let inA = false;
+    let inB = false;
+    if (j >= n2) {
+      v = x[i] as number;
+      inA = true;
+    } else if (i >= n1) {
+      v = y[j] as number;
+      inB = true;
+    } else {
+      const xi = x[i] as number;
+      const yj = y[j] as number;
+      v = Math.min(xi, yj);
+      inA = xi === v;
+      inB = yj === v;
+    }
+    if (inA) {
+      do i++;
+      while (i < n1 && x[i] === v);
+    }
+    if (inB) {
+      do j++;
+      while (j < n2 && y[j] === v);
+    }
     const diff = i / n1 - j / n2;
     if (inA) {
       if (diff > maxA) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quantileSorted, toFiniteArray } from '../core/numeric.js';
+import { quantileSorted, sortedCopy, toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 
 /** Options of {@link psi}. */
@@ -100,7 +100,7 @@ export function psi(
   const { bins, epsilon } = parseOptions(psiOptionsSchema, options, 'psi options');
   const ref = toFiniteArray(reference, 'reference');
   const cur = toFiniteArray(current, 'current');
-  const sorted = ref.slice().sort();
+  const sorted = sortedCopy(ref);
   // Inner edges: the quantiles k / bins for 0 < k < bins, deduplicated, and only those above the minimum (a
   // quantile equal to the minimum would merge with the open lower edge) and below the maximum.
   const lowest = sorted[0] as number;

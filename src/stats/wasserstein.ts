@@ -3,7 +3,7 @@ import { assertSameLength, formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
 import { toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
-import { sortOrder } from '../core/sort.js';
+import { radixSort, sortOrder } from '../core/sort.js';
 
 /** Options of {@link wasserstein}. */
 export interface WassersteinOptions {
@@ -60,7 +60,7 @@ function toWeights(
 /** Sorts a sample once: in place when unweighted, through a sorting permutation when its weights must follow. */
 function sortSample(values: Float64Array, weights: Float64Array | undefined): SortedSample {
   const n = values.length;
-  if (weights === undefined) return { values: values.sort(), cumulative: undefined, total: n };
+  if (weights === undefined) return { values: radixSort(values), cumulative: undefined, total: n };
   const order = sortOrder(values);
   const sorted = new Float64Array(n);
   const cumulative = new Float64Array(n);
