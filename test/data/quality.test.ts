@@ -5,9 +5,9 @@ import {
   checkQuality,
   type DataRow,
   ManualClock,
-  MlcycleError,
   type QualityReport,
 } from '../../src/index.js';
+import { thrown } from '../helpers.js';
 
 const DAY = 86_400_000;
 const day = (d: number): number => Date.UTC(2024, 0, d); // 2024-01-01 is a Monday
@@ -19,16 +19,6 @@ function series(closes: (number | null)[], start = 1, symbol?: string): DataRow<
     ...(symbol === undefined ? {} : { symbol }),
     values: { close },
   }));
-}
-
-function thrown(run: () => unknown): MlcycleError {
-  try {
-    run();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('checkQuality', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { type ChiSquareResult, chiSquareTest } from '../../src/stats/chi-square.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface ChiArgs {
   reference: number[];
@@ -11,16 +11,6 @@ interface ChiArgs {
 }
 
 const cases = loadReferenceCases('tests').filter((c) => c.fn === 'chiSquareTest');
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 describe('chiSquareTest against scipy.stats.chi2_contingency', () => {
   it('has reference cases from 1 to 20 categories, with and without Yates', () => {
@@ -81,7 +71,7 @@ describe('chiSquareTest behaviour', () => {
 
 describe('chiSquareTest input errors', () => {
   it('rejects a category that is empty in both samples, naming it', () => {
-    const error = errorOf(() => chiSquareTest([4, 0, 7], [6, 0, 3]));
+    const error = thrown(() => chiSquareTest([4, 0, 7], [6, 0, 3]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe(
       'category 1 has a count of 0 in both reference and current, so its expected frequency is 0; ' +
@@ -90,33 +80,33 @@ describe('chiSquareTest input errors', () => {
   });
 
   it('rejects a sample whose counts are all zero', () => {
-    const error = errorOf(() => chiSquareTest([0, 0], [3, 4]));
+    const error = thrown(() => chiSquareTest([0, 0], [3, 4]));
     expect(error.message).toBe(
       'reference has a total count of 0, so its expected frequencies are 0; pass at least one positive count',
     );
-    expect(errorOf(() => chiSquareTest([0, 0], [0, 0], { dropEmpty: true })).message).toBe(
+    expect(thrown(() => chiSquareTest([0, 0], [0, 0], { dropEmpty: true })).message).toBe(
       'reference has a total count of 0, so its expected frequencies are 0; pass at least one positive count',
     );
   });
 
   it('rejects negative counts, arrays of different lengths and no categories', () => {
-    expect(errorOf(() => chiSquareTest([1, 2], [3, -1])).message).toBe(
+    expect(thrown(() => chiSquareTest([1, 2], [3, -1])).message).toBe(
       'current must contain only counts >= 0, but current[1] is -1',
     );
-    expect(errorOf(() => chiSquareTest([1, 2, 3], [3, 1])).message).toBe(
+    expect(thrown(() => chiSquareTest([1, 2, 3], [3, 1])).message).toBe(
       'reference and current must have the same length, but reference has 3 and current has 2',
     );
-    const empty = errorOf(() => chiSquareTest([], []));
+    const empty = thrown(() => chiSquareTest([], []));
     expect(empty.code).toBe('INSUFFICIENT_DATA');
     expect(empty.message).toBe('reference needs at least 1 value, received 0');
   });
 
   it('rejects non-finite counts and invalid options', () => {
-    expect(errorOf(() => chiSquareTest([1, Number.NaN], [3, 1])).message).toBe(
+    expect(thrown(() => chiSquareTest([1, Number.NaN], [3, 1])).message).toBe(
       'reference must contain only finite numbers, but reference[1] is NaN',
     );
     expect(
-      errorOf(() => chiSquareTest([1, 2], [3, 1], { yates: true } as never)).message,
+      thrown(() => chiSquareTest([1, 2], [3, 1], { yates: true } as never)).message,
     ).toMatchInlineSnapshot(`"Invalid chiSquareTest options: Unrecognized key: "yates""`);
   });
 });

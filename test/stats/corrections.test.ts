@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { benjaminiHochberg, bonferroni, holm } from '../../src/stats/corrections.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 const cases = loadReferenceCases('divergence');
 const corrections = { bonferroni, holm, benjaminiHochberg } as const;
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 describe.each(Object.keys(corrections) as (keyof typeof corrections)[])(
   '%s against statsmodels multipletests (numpy transcription)',
@@ -55,7 +45,7 @@ describe.each(Object.keys(corrections) as (keyof typeof corrections)[])(
     });
 
     it('rejects p-values outside [0, 1], naming the index', () => {
-      const error = errorOf(() => corrections[fn]([0.1, 0.2, 1.5]));
+      const error = thrown(() => corrections[fn]([0.1, 0.2, 1.5]));
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toBe('pValues must lie in [0, 1], but pValues[2] is 1.5');
       expect(() => corrections[fn]([-0.01])).toThrow('pValues must lie in [0, 1], but pValues[0] is -0.01');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import {
   chiSquareCdf,
   chiSquareSf,
@@ -10,6 +9,7 @@ import {
   studentTSf,
 } from '../../src/stats/distributions.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { expectInvalid } from '../helpers.js';
 
 const cases = loadReferenceCases('special');
 const num = (args: Record<string, unknown>, key: string): number => args[key] as number;
@@ -25,17 +25,6 @@ const distributions: Record<string, (args: Record<string, unknown>) => number> =
   chiSquareCdf: (a) => chiSquareCdf(num(a, 'x'), num(a, 'df')),
   chiSquareSf: (a) => chiSquareSf(num(a, 'x'), num(a, 'df')),
 };
-
-function expectInvalid(run: () => unknown, message: string): void {
-  try {
-    run();
-  } catch (error) {
-    expect(MlcycleError.is(error, 'INVALID_ARGUMENT')).toBe(true);
-    expect((error as Error).message).toBe(message);
-    return;
-  }
-  throw new Error(`expected INVALID_ARGUMENT: ${message}`);
-}
 
 describe('distributions against scipy.stats', () => {
   const mine = cases.filter((c) => c.fn in distributions);

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { hellinger, jensenShannon, klDivergence } from '../../src/stats/divergence.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 const cases = loadReferenceCases('divergence');
 
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 const functions = { jensenShannon, klDivergence, hellinger } as const;
 
 interface VectorArgs {
@@ -121,7 +112,7 @@ describe('bad input', () => {
   });
 
   it('rejects empty vectors with INSUFFICIENT_DATA', () => {
-    const error = errorOf(() => hellinger([], []));
+    const error = thrown(() => hellinger([], []));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toMatchInlineSnapshot(`"p needs at least 1 value, received 0"`);
   });
@@ -146,7 +137,7 @@ describe('bad input', () => {
   });
 
   it('throws MlcycleError with code INVALID_ARGUMENT', () => {
-    expect(errorOf(() => jensenShannon([-1], [1])).code).toBe('INVALID_ARGUMENT');
-    expect(errorOf(() => klDivergence([1], [1], { base: 0 })).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => jensenShannon([-1], [1])).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => klDivergence([1], [1], { base: 0 })).code).toBe('INVALID_ARGUMENT');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { type Ks2SampleResult, ks2Sample } from '../../src/stats/ks.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface KsArgs {
   a: number[];
@@ -11,16 +11,6 @@ interface KsArgs {
 }
 
 const cases = loadReferenceCases('tests').filter((c) => c.fn === 'ks2Sample');
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 /** A deterministic pseudo-random sample (xorshift), so large inputs need no fixture file. */
 function pseudoSample(n: number, seed: number, shift = 0): Float64Array {
@@ -119,31 +109,31 @@ describe('ks2Sample behaviour', () => {
 
 describe('ks2Sample input errors', () => {
   it('rejects an empty sample', () => {
-    const error = errorOf(() => ks2Sample([], [1, 2]));
+    const error = thrown(() => ks2Sample([], [1, 2]));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toBe('a needs at least 1 value, received 0');
   });
 
   it('rejects non-finite values, naming the index', () => {
-    const error = errorOf(() => ks2Sample([1, 2], [0, Number.NaN]));
+    const error = thrown(() => ks2Sample([1, 2], [0, Number.NaN]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe('b must contain only finite numbers, but b[1] is NaN');
   });
 
   it('rejects an unknown method and alternative', () => {
-    const method = errorOf(() => ks2Sample([1], [2], { method: 'fast' as 'auto' }));
+    const method = thrown(() => ks2Sample([1], [2], { method: 'fast' as 'auto' }));
     expect(method.code).toBe('INVALID_ARGUMENT');
     expect(method.message).toMatchInlineSnapshot(
       `"Invalid ks2Sample options: method: Invalid option: expected one of "auto"|"exact"|"asymp" (received "fast")"`,
     );
-    const alternative = errorOf(() => ks2Sample([1], [2], { alternative: 'two' as 'less' }));
+    const alternative = thrown(() => ks2Sample([1], [2], { alternative: 'two' as 'less' }));
     expect(alternative.message).toMatchInlineSnapshot(
       `"Invalid ks2Sample options: alternative: Invalid option: expected one of "two-sided"|"less"|"greater" (received "two")"`,
     );
   });
 
   it('rejects unknown options', () => {
-    const error = errorOf(() => ks2Sample([1], [2], { mode: 'exact' } as never));
+    const error = thrown(() => ks2Sample([1], [2], { mode: 'exact' } as never));
     expect(error.message).toMatchInlineSnapshot(`"Invalid ks2Sample options: Unrecognized key: "mode""`);
   });
 });

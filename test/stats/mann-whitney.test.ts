@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { type MannWhitneyResult, mannWhitneyU } from '../../src/stats/mann-whitney.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface MwuArgs {
   a: number[];
@@ -12,16 +12,6 @@ interface MwuArgs {
 }
 
 const cases = loadReferenceCases('tests').filter((c) => c.fn === 'mannWhitneyU');
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 describe('mannWhitneyU against scipy.stats.mannwhitneyu', () => {
   it('has reference cases for both methods, ties and all alternatives', () => {
@@ -86,19 +76,19 @@ describe('mannWhitneyU behaviour', () => {
 
 describe('mannWhitneyU input errors', () => {
   it('rejects an empty sample', () => {
-    const error = errorOf(() => mannWhitneyU([1], []));
+    const error = thrown(() => mannWhitneyU([1], []));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toBe('b needs at least 1 value, received 0');
   });
 
   it('rejects non-finite values, naming the index', () => {
-    const error = errorOf(() => mannWhitneyU([1, Number.POSITIVE_INFINITY], [2]));
+    const error = thrown(() => mannWhitneyU([1, Number.POSITIVE_INFINITY], [2]));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe('a must contain only finite numbers, but a[1] is Infinity');
   });
 
   it('rejects invalid options', () => {
-    const error = errorOf(() =>
+    const error = thrown(() =>
       mannWhitneyU([1], [2], { method: 'asymp' as 'exact', useContinuity: 1 as never }),
     );
     expect(error.code).toBe('INVALID_ARGUMENT');

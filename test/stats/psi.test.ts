@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { type PsiResult, psi } from '../../src/stats/psi.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface PsiArgs {
   reference: number[];
@@ -15,16 +15,6 @@ const cases = loadReferenceCases('divergence').filter((c) => c.fn === 'psi');
 
 function allClose(actual: number[], expected: number[], rtol = 1e-9): boolean {
   return actual.length === expected.length && actual.every((v, i) => close(v, expected[i] as number, rtol));
-}
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
 }
 
 describe('psi against the numpy definition (numpy.quantile edges on the reference)', () => {
@@ -108,7 +98,7 @@ describe('psi', () => {
 
 describe('bad input', () => {
   it('rejects empty samples with INSUFFICIENT_DATA', () => {
-    const error = errorOf(() => psi([1], []));
+    const error = thrown(() => psi([1], []));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toMatchInlineSnapshot(`"current needs at least 1 value, received 0"`);
   });
@@ -132,6 +122,6 @@ describe('bad input', () => {
     expect(() => psi([1], [1], { epsilon: 2 })).toThrowErrorMatchingInlineSnapshot(
       `[MlcycleError: Invalid psi options: epsilon: Too big: expected number to be <=1 (received 2)]`,
     );
-    expect(errorOf(() => psi([1], [1], { bins: -1 })).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => psi([1], [1], { bins: -1 })).code).toBe('INVALID_ARGUMENT');
   });
 });

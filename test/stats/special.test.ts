@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import {
   digamma,
   erf,
@@ -13,6 +12,7 @@ import {
   trigamma,
 } from '../../src/stats/special.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { expectInvalid } from '../helpers.js';
 
 const cases = loadReferenceCases('special');
 const num = (args: Record<string, unknown>, key: string): number => args[key] as number;
@@ -28,17 +28,6 @@ const special: Record<string, (args: Record<string, unknown>) => number> = {
   erf: (a) => erf(num(a, 'x')),
   erfc: (a) => erfc(num(a, 'x')),
 };
-
-function expectInvalid(run: () => unknown, message: string): void {
-  try {
-    run();
-  } catch (error) {
-    expect(MlcycleError.is(error, 'INVALID_ARGUMENT')).toBe(true);
-    expect((error as Error).message).toBe(message);
-    return;
-  }
-  throw new Error(`expected INVALID_ARGUMENT: ${message}`);
-}
 
 describe('special functions against scipy.special', () => {
   const mine = cases.filter((c) => c.fn in special);

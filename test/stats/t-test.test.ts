@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { type TTestResult, welchTTest } from '../../src/stats/t-test.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface TTestArgs {
   a: number[];
@@ -11,16 +11,6 @@ interface TTestArgs {
 }
 
 const cases = loadReferenceCases('tests').filter((c) => c.fn === 'welchTTest');
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 describe('welchTTest against scipy.stats.ttest_ind', () => {
   it('has reference cases for both variance assumptions and all alternatives', () => {
@@ -69,18 +59,18 @@ describe('welchTTest behaviour', () => {
 
 describe('welchTTest input errors', () => {
   it('rejects an empty sample', () => {
-    const error = errorOf(() => welchTTest([], [1]));
+    const error = thrown(() => welchTTest([], [1]));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toBe('a needs at least 1 value, received 0');
   });
 
   it('rejects non-finite values', () => {
-    const error = errorOf(() => welchTTest([1, 2], [3, Number.NEGATIVE_INFINITY]));
+    const error = thrown(() => welchTTest([1, 2], [3, Number.NEGATIVE_INFINITY]));
     expect(error.message).toBe('b must contain only finite numbers, but b[1] is -Infinity');
   });
 
   it('rejects invalid options', () => {
-    const error = errorOf(() => welchTTest([1, 2], [3, 4], { equalVariance: 'yes' as never }));
+    const error = thrown(() => welchTTest([1, 2], [3, 4], { equalVariance: 'yes' as never }));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatchInlineSnapshot(
       `"Invalid welchTTest options: equalVariance: Invalid input: expected boolean, received string (received "yes")"`,

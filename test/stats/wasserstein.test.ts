@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MlcycleError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
 import { wasserstein } from '../../src/stats/wasserstein.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
+import { thrown } from '../helpers.js';
 
 interface WassersteinArgs {
   a: number[];
@@ -12,16 +12,6 @@ interface WassersteinArgs {
 }
 
 const cases = loadReferenceCases('divergence').filter((c) => c.fn === 'wasserstein');
-
-function errorOf(fn: () => unknown): MlcycleError {
-  try {
-    fn();
-  } catch (error) {
-    if (MlcycleError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlcycleError, but nothing was thrown');
-}
 
 describe('wasserstein against scipy.stats.wasserstein_distance', () => {
   it('has reference cases with and without weights', () => {
@@ -109,7 +99,7 @@ describe('wasserstein', () => {
 
 describe('bad input', () => {
   it('rejects empty samples with INSUFFICIENT_DATA', () => {
-    const error = errorOf(() => wasserstein([], [1]));
+    const error = thrown(() => wasserstein([], [1]));
     expect(error.code).toBe('INSUFFICIENT_DATA');
     expect(error.message).toMatchInlineSnapshot(`"a needs at least 1 value, received 0"`);
   });
@@ -133,7 +123,7 @@ describe('bad input', () => {
     expect(() => wasserstein([1, 2], [1], { aWeights: [1, Number.NaN] })).toThrowErrorMatchingInlineSnapshot(
       `[MlcycleError: aWeights must contain only finite numbers, but aWeights[1] is NaN]`,
     );
-    expect(errorOf(() => wasserstein([1, 2], [1], { aWeights: [1, -1] })).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => wasserstein([1, 2], [1], { aWeights: [1, -1] })).code).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects unknown options and weights that are not arrays', () => {
