@@ -105,7 +105,7 @@ for (const [key, label] of Object.entries(names) as [keyof typeof names, string]
         ? 'yes'
         : `NO (${ref.value})`;
   console.log(
-    `| ${key.padEnd(10)} | ${label.padEnd(31)} | ${(ref ? ref.ms.toFixed(1) : 'n/a').padStart(12)} | ${mine.ms.toFixed(1).padStart(7)} | ${(ref ? `${(ref.ms / mine.ms).toFixed(2)}×` : 'n/a').padStart(6)} | ${same.padStart(10)} |`,
+    `| ${key.padEnd(11)} | ${label.padEnd(32)} | ${(ref ? ref.ms.toFixed(1) : 'n/a').padStart(12)} | ${mine.ms.toFixed(1).padStart(7)} | ${(ref ? `${(ref.ms / mine.ms).toFixed(2)}×` : 'n/a').padStart(6)} | ${same.padStart(10)} |`,
   );
 }
 if (reference?.ks2Sample?.pValue !== undefined) {
