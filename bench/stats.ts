@@ -84,10 +84,10 @@ console.log(
 if (referenceNote) console.log(`  ${referenceNote}`);
 console.log('');
 console.log(
-  '| function   | reference                       | reference ms | ours ms | ratio  | same value |',
+  '| function    | reference                        | reference ms | ours ms | ratio  | same value |',
 );
 console.log(
-  '|------------|---------------------------------|-------------:|--------:|-------:|:----------:|',
+  '|-------------|----------------------------------|-------------:|--------:|-------:|:----------:|',
 );
 const names = {
   ks2Sample: 'scipy.stats.ks_2samp',
