@@ -5,8 +5,9 @@
  *
  * 1. loads 20 years of daily S&P 500 bars (shipped in the `vega-datasets` package) and checks their quality;
  * 2. builds lagged-return features without look-ahead and a next-day-return target;
- * 3. fits two baselines (persistence, training mean) and a ridge regression on a chronological split;
- * 4. prints the out-of-sample metrics side by side;
+ * 3. validates two baselines (persistence, training mean) and a ridge regression walk-forward: expanding
+ *    training windows, each tested on the following block of days, with per-fold scores;
+ * 4. prints the folds, the ridge's per-fold scores and every model's mean and spread;
  * 5. records the run — parameters, metrics and a digest of the data — in a durable JournalStorage under `.mlcycle/`.
  *
  * The demo grows as mlcycle does: cross-validation, tuning, backtesting, drift, monitoring and the registry join it
@@ -15,20 +16,19 @@
 import { Matrix, solve } from 'ml-matrix';
 import {
   checkQuality,
-  directionalAccuracy,
   JournalStorage,
   loadSp500,
-  mae,
-  mse,
-  rmse,
+  type Model,
   sha256Hex,
+  TimeSeriesCV,
   toColumns,
+  type ValidationResult,
 } from '../src/index.js';
 
 const STORE_DIR = process.env.MLCYCLE_DEMO_DIR ?? '.mlcycle';
 const LAGS = 5;
 const RIDGE_ALPHA = 10;
-const TEST_FRACTION = 0.2;
+const FOLDS = 5;
 
 // 1. Real data, checked before it is trusted.
 const rows = await loadSp500();
@@ -64,15 +64,30 @@ for (let t = WARM_UP; t < n - 1; t++) {
   rowTime.push(timestamp[t] as number);
 }
 
-// 3. Chronological split: the test period comes strictly after the training period.
-const split = Math.floor(X.length * (1 - TEST_FRACTION));
-const trainX = X.slice(0, split);
-const trainY = y.slice(0, split);
-const testX = X.slice(split);
-const testY = y.slice(split);
-
-/** Baselines: persistence (tomorrow's return is today's) and the training mean. */
-const persistence = testX.map((features) => features[0] as number);
+// 3. Models, each a factory of fresh { fit, predict } objects: two baselines and a ridge regression.
+type Rows = readonly (readonly number[])[];
+const models: Record<string, () => Model> = {
+  persistence: () => ({ fit: () => {}, predict: (rows: Rows) => rows.map((r) => r[0] as number) }),
+  'train mean': () => {
+    let mean = 0;
+    return {
+      fit: (_rows: Rows, target: ArrayLike<number>) => {
+        mean = Array.from(target).reduce((a, b) => a + b, 0) / target.length;
+      },
+      predict: (rows: Rows) => rows.map(() => mean),
+    };
+  },
+  ridge: () => {
+    let fitted: ReturnType<typeof fitRidge> | undefined;
+    return {
+      fit: (rows: Rows, target: ArrayLike<number>) => {
+        fitted = fitRidge(rows as number[][], Array.from(target), RIDGE_ALPHA);
+      },
+      predict: (rows: Rows) =>
+        rows.map((r) => (fitted as ReturnType<typeof fitRidge>).predict(r as number[])),
+    };
+  },
+};
 
 /** Ridge regression on standardised features (closed form, intercept unpenalised). */
 function fitRidge(features: number[][], target: number[], alpha: number) {
@@ -104,29 +119,15 @@ function fitRidge(features: number[][], target: number[], alpha: number) {
       ),
   };
 }
-const ridge = fitRidge(trainX, trainY, RIDGE_ALPHA);
-const ridgePredictions = testX.map(ridge.predict);
-const trainMean = trainY.reduce((a, b) => a + b, 0) / trainY.length;
-
-// 4. Out-of-sample metrics.
-function score(predictions: number[], actual: number[]) {
-  const baseline = actual.map(() => trainMean);
-  return {
-    mae: mae(actual, predictions),
-    rmse: rmse(actual, predictions),
-    // Out-of-sample R² against the training mean (Campbell and Thompson 2008), not against the test mean.
-    r2OutOfSample: 1 - mse(actual, predictions) / mse(actual, baseline),
-    directionalAccuracy: directionalAccuracy(actual, predictions),
-  };
+// 4. Walk-forward validation: expanding training windows, each tested on the next block of days. The target at
+// row t is the return from t to t + 1, so a gap of one row keeps every training label out of the test block.
+const cv = new TimeSeriesCV({ method: 'expanding', nSplits: FOLDS, gap: 1 });
+const metrics = ['mae', 'rmse', 'r2', 'directionalAccuracy'] as const;
+const results: Record<string, ValidationResult> = {};
+for (const [name, factory] of Object.entries(models)) {
+  results[name] = await cv.validate(factory, X, y, { metrics });
 }
-const results = {
-  persistence: score(persistence, testY),
-  'train mean': score(
-    testY.map(() => trainMean),
-    testY,
-  ),
-  ridge: score(ridgePredictions, testY),
-};
+const folds = cv.split(X.length);
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 console.log(
@@ -135,15 +136,27 @@ console.log(
 console.log(
   `data quality: ${quality.rows} rows, ${quality.issues.length} issue(s)${quality.issues.length ? ` (${quality.issues.map((i) => i.check).join(', ')})` : ''}`,
 );
-console.log(
-  `train ${iso(rowTime[0] as number)}..${iso(rowTime[split - 1] as number)} (${trainX.length} days), ` +
-    `test ${iso(rowTime[split] as number)}..${iso(rowTime[rowTime.length - 1] as number)} (${testX.length} days), target: next-day log return\n`,
-);
-const fmt = (v: number, pct = false) => (pct ? `${(100 * v).toFixed(2)}%` : v.toFixed(6));
-console.log('model         MAE        RMSE       R² (oos)   direction');
-for (const [name, m] of Object.entries(results)) {
+console.log(`target: next-day log return; walk-forward validation, ${FOLDS} expanding folds, gap 1 day\n`);
+console.log(cv.describe(X.length, {}, 60).text);
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+console.log('\nridge, fold by fold');
+console.log('fold  test period               train days   MAE       direction');
+for (const [k, fold] of (results.ridge as ValidationResult).folds.entries()) {
+  const test = folds[k]?.test ?? [];
+  const period = `${iso(rowTime[test[0] as number] as number)}..${iso(rowTime[test[test.length - 1] as number] as number)}`;
   console.log(
-    `${name.padEnd(12)}  ${fmt(m.mae)}  ${fmt(m.rmse)}  ${m.r2OutOfSample.toFixed(4).padStart(9)}  ${fmt(m.directionalAccuracy, true).padStart(9)}`,
+    `${String(k).padStart(4)}  ${period}  ${String(fold.trainSize).padStart(10)}   ${(fold.scores.mae as number).toFixed(6)}  ${pct(fold.scores.directionalAccuracy as number).padStart(9)}`,
+  );
+}
+
+console.log('\nmean over folds (± standard deviation)');
+console.log('model         MAE                    R²                  direction');
+for (const [name, result] of Object.entries(results)) {
+  const cell = (metric: string, format: (v: number) => string) =>
+    `${format(result.mean[metric] as number)} ± ${format(result.std[metric] as number)}`;
+  console.log(
+    `${name.padEnd(12)}  ${cell('mae', (v) => v.toFixed(6)).padEnd(21)}  ${cell('r2', (v) => v.toFixed(4)).padEnd(18)}  ${cell('directionalAccuracy', pct)}`,
   );
 }
 
@@ -167,27 +180,29 @@ try {
     },
     features: featureNames,
     target: 'next-day log return',
-    split: {
-      method: 'chronological',
-      testFraction: TEST_FRACTION,
-      trainRows: trainX.length,
-      testRows: testX.length,
-    },
-    models: {
-      persistence: { params: {}, metrics: results.persistence },
-      trainMean: { params: { value: trainMean }, metrics: results['train mean'] },
-      ridge: {
-        params: { alpha: RIDGE_ALPHA },
-        coefficients: Object.fromEntries(featureNames.map((f, j) => [f, ridge.coefficients[j] as number])),
-        metrics: results.ridge,
-      },
-    },
+    validation: { method: 'expanding', folds: FOLDS, gap: 1, rows: X.length },
+    models: Object.fromEntries(
+      Object.entries(results).map(([name, result]) => [
+        name,
+        {
+          params: name === 'ridge' ? { alpha: RIDGE_ALPHA } : {},
+          mean: result.mean,
+          std: result.std,
+          folds: result.folds.map((f) => ({
+            index: f.index,
+            trainSize: f.trainSize,
+            testSize: f.testSize,
+            scores: f.scores,
+          })),
+        },
+      ]),
+    ),
   };
   await storage.put('runs', runId, run);
   const entry = await storage.append('run-log', {
     runId,
-    ridgeMae: results.ridge.mae,
-    persistenceMae: results.persistence.mae,
+    ridgeMae: results.ridge?.mean.mae,
+    persistenceMae: results.persistence?.mean.mae,
   });
   console.log(
     `\nrecorded ${runId} in ${STORE_DIR}/ (run #${entry.offset + 1}; data sha256 ${dataDigest.slice(0, 12)}…)`,

@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 export * from './core/index.js';
+export * from './cv/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './models/index.js';
 export * from './stats/index.js';
 export * from './storage/index.js';
