@@ -5,8 +5,10 @@ import {
   checkedLabelEnd,
   groupBounds,
   purgedTrainingIndices,
+  type Zone,
+  zoneOf,
 } from './purged.js';
-import type { CombinatorialPath, Fold, SplitInputs } from './types.js';
+import type { CombinatorialPath, Fold, Size, SplitInputs } from './types.js';
 
 /** The most splits (C(nGroups, nTestGroups)) one combinatorial CV may produce; each split is a model fit. */
 export const MAX_COMBINATORIAL_SPLITS = 100_000;
@@ -26,13 +28,13 @@ export interface CombinatorialPurgedOptions extends CombinatorialOptions {
    * `purge` just after it (skfolio's `purged_size`).
    * @defaultValue 0
    */
-  purge?: number;
+  purge?: number | Exclude<Size, number>;
   /**
    * Further observations removed from training after every test block, following the purged ones (skfolio's
    * `embargo_size`).
    * @defaultValue 0
    */
-  embargo?: number;
+  embargo?: number | Exclude<Size, number>;
 }
 
 function binomial(n: number, k: number): number {
@@ -120,10 +122,7 @@ export function combinatorialPurgedSplits(
   inputs?: SplitInputs,
 ): Fold[] {
   checkGroups(n, options);
-  const purge = options.purge ?? 0;
-  const embargo = options.embargo ?? 0;
-  assertCount(purge, 'purge');
-  assertCount(embargo, 'embargo');
+  const [before, after] = purgeAndEmbargo(n, options, inputs);
   const labelEnd = checkedLabelEnd(n, inputs);
   const bounds = groupBounds(n, options.nGroups);
   return combinations(options.nGroups, options.nTestGroups).map((groups, index) => {
@@ -140,9 +139,37 @@ export function combinatorialPurgedSplits(
         ends.push(end);
       }
     }
-    const train = purgedTrainingIndices(n, starts, ends, purge, purge + embargo, labelEnd);
+    const train = purgedTrainingIndices(n, starts, ends, before, after, labelEnd);
     return { index, train, test, groups };
   });
+}
+
+/**
+ * The zones before and after each test block: `purge` before, `purge + embargo` after (skfolio's rule), both counts
+ * or both durations.
+ */
+function purgeAndEmbargo(
+  n: number,
+  options: CombinatorialPurgedOptions,
+  inputs: SplitInputs | undefined,
+): [before: Zone, after: Zone] {
+  const countOf = (name: string) => (value: number) => {
+    assertCount(value, name);
+    return value;
+  };
+  const purge = zoneOf(options.purge, 'purge', n, inputs, countOf('purge'));
+  const embargo = zoneOf(options.embargo, 'embargo', n, inputs, countOf('embargo'));
+  if (typeof purge === 'number' && typeof embargo === 'number') return [purge, purge + embargo];
+  if (typeof purge !== 'number' && typeof embargo !== 'number') {
+    return [purge, { ms: purge.ms + embargo.ms, timestamps: purge.timestamps }];
+  }
+  // A zero count pairs with a duration of the other option.
+  if (purge === 0 && typeof embargo !== 'number') return [0, embargo];
+  if (embargo === 0 && typeof purge !== 'number') return [purge, purge];
+  throw new MlcycleError(
+    'INVALID_ARGUMENT',
+    'purge and embargo must both be counts or both be durations ({ days }, { hours }, { ms })',
+  );
 }
 
 /**

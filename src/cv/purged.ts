@@ -1,6 +1,7 @@
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
-import type { Fold, SplitInputs } from './types.js';
+import { assertSplitTimestamps, lowerBound, resolveSize } from './durations.js';
+import type { Fold, Size, SplitInputs } from './types.js';
 
 /** Options of {@link purgedKFoldSplits}. */
 export interface PurgedKFoldOptions {
@@ -8,10 +9,65 @@ export interface PurgedKFoldOptions {
   nSplits: number;
   /**
    * Observations dropped from training right after each test block. Below 1 it is a fraction of `n`
-   * (h = ⌈embargo · n⌉, López de Prado's h ≈ 0.01·T); from 1 on it is a whole count of observations.
+   * (h = ⌈embargo · n⌉, López de Prado's h ≈ 0.01·T); from 1 on it is a whole count of observations. A duration
+   * (`{ days }`, `{ hours }`, `{ ms }`, with `inputs.timestamps`) drops the observations stamped within that time
+   * after each block's last timestamp, however irregular the spacing.
    * @defaultValue 0
    */
-  embargo?: number;
+  embargo?: number | Exclude<Size, number>;
+}
+
+/**
+ * @internal A zone of observations next to a test block: a count, or a duration resolved against timestamps per
+ * block.
+ */
+export type Zone = number | { ms: number; timestamps: ArrayLike<number> };
+
+/**
+ * @internal Resolves a purge or embargo option to a {@link Zone}: counts stay counts (checked by `count`), durations
+ * need `inputs.timestamps`.
+ */
+export function zoneOf(
+  value: number | Exclude<Size, number> | undefined,
+  name: string,
+  n: number,
+  inputs: SplitInputs | undefined,
+  count: (value: number) => number,
+): Zone {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return count(value);
+  const timestamps = inputs?.timestamps;
+  if (timestamps === undefined) {
+    throw invalid(
+      `${name} is a duration, so split needs inputs.timestamps (one epoch-ms timestamp per observation)`,
+    );
+  }
+  assertSplitTimestamps(timestamps, n);
+  return { ms: resolveSize(value, name, timestamps).ms as number, timestamps };
+}
+
+/** The first index whose timestamp is above `value`. */
+function upperBound(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Observations of the zone just before index `start`: t[start] − ms <= t[i] < t[start] for durations. */
+function zoneBefore(zone: Zone, start: number): number {
+  if (typeof zone === 'number') return zone;
+  return start - lowerBound(zone.timestamps, (zone.timestamps[start] as number) - zone.ms);
+}
+
+/** Observations of the zone just after index `end`: t[end] < t[i] <= t[end] + ms for durations. */
+function zoneAfter(zone: Zone, end: number): number {
+  if (typeof zone === 'number') return zone;
+  return upperBound(zone.timestamps, (zone.timestamps[end] as number) + zone.ms) - (end + 1);
 }
 
 function invalid(message: string, details?: Record<string, unknown>): MlcycleError {
@@ -76,8 +132,8 @@ export function purgedTrainingIndices(
   n: number,
   starts: readonly number[],
   ends: readonly number[],
-  before: number,
-  after: number,
+  before: Zone,
+  after: Zone,
   labelEnd: Int32Array | undefined,
 ): number[] {
   // 0 = training, 1 = test, 2 = purged or embargoed
@@ -88,8 +144,8 @@ export function purgedTrainingIndices(
     mark.fill(1, start, end + 1);
     const previousEnd = b > 0 ? (ends[b - 1] as number) : -1;
     const nextStart = b + 1 < starts.length ? (starts[b + 1] as number) : n;
-    mark.fill(2, Math.max(previousEnd + 1, start - before), start);
-    mark.fill(2, end + 1, Math.min(nextStart, end + 1 + after));
+    mark.fill(2, Math.max(previousEnd + 1, start - zoneBefore(before, start)), start);
+    mark.fill(2, end + 1, Math.min(nextStart, end + 1 + zoneAfter(after, end)));
   }
   if (labelEnd !== undefined) {
     let nextTest = n;
@@ -185,7 +241,7 @@ export function purgedKFoldSplits(n: number, options: PurgedKFoldOptions, inputs
       { details: { nSplits, n } },
     );
   }
-  const h = embargoCount(n, options.embargo ?? 0);
+  const h = zoneOf(options.embargo, 'embargo', n, inputs, (value) => embargoCount(n, value));
   const labelEnd = checkedLabelEnd(n, inputs);
   const { starts, ends } = groupBounds(n, nSplits);
   const folds: Fold[] = [];

@@ -19,12 +19,12 @@ import {
 import { expandingSplits, slidingSplits } from './walk-forward.js';
 
 const count = z.number().int().nonnegative();
-const size = z.union([
-  count,
+const duration = z.union([
   z.strictObject({ days: z.number().positive() }),
   z.strictObject({ hours: z.number().positive() }),
   z.strictObject({ ms: z.number().positive() }),
 ]);
+const size = z.union([count, duration]);
 const splits = z.number().int().min(2);
 
 const optionsSchema = z.discriminatedUnion('method', [
@@ -46,14 +46,14 @@ const optionsSchema = z.discriminatedUnion('method', [
   z.strictObject({
     method: z.literal('purged-kfold'),
     nSplits: splits.default(5),
-    embargo: z.number().nonnegative().optional(),
+    embargo: z.union([z.number().nonnegative(), duration]).optional(),
   }),
   z.strictObject({
     method: z.literal('combinatorial-purged'),
     nGroups: splits,
     nTestGroups: z.number().int().min(1),
-    purge: count.optional(),
-    embargo: count.optional(),
+    purge: z.union([count, duration]).optional(),
+    embargo: z.union([count, duration]).optional(),
   }),
 ]);
 
@@ -111,8 +111,11 @@ export interface PurgedKFoldCVOptions {
   method: 'purged-kfold';
   /** Number of contiguous test blocks, at least 2. @defaultValue 5 */
   nSplits?: number;
-  /** Observations dropped after each test block: a fraction of n below 1 (⌈embargo·n⌉), else a count. @defaultValue 0 */
-  embargo?: number;
+  /**
+   * Observations dropped after each test block: a fraction of n below 1 (⌈embargo·n⌉), a count, or a duration
+   * resolved against the timestamps. @defaultValue 0
+   */
+  embargo?: number | Exclude<Size, number>;
 }
 
 /** Combinatorial purged cross-validation (CPCV). */
@@ -123,10 +126,10 @@ export interface CombinatorialPurgedCVOptions {
   nGroups: number;
   /** Test groups per split k, from 1 to N − 1. */
   nTestGroups: number;
-  /** Observations purged before each test block (skfolio's `purge_size`). @defaultValue 0 */
-  purge?: number;
+  /** Observations purged before each test block (skfolio's `purge_size`); a count or a duration. @defaultValue 0 */
+  purge?: number | Exclude<Size, number>;
   /** Observations dropped after each test block, after the purge (skfolio's `embargo_size`). @defaultValue 0 */
-  embargo?: number;
+  embargo?: number | Exclude<Size, number>;
 }
 
 /** What {@link TimeSeriesCV.describe} returns. */
