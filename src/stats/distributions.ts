@@ -6,16 +6,9 @@
  */
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
-import {
-  assertNotNaN,
-  erf,
-  erfcScaledFraction,
-  expNegHalfSquare,
-  logBeta,
-  regularizedBetaPair,
-  regularizedGammaP,
-  regularizedGammaQ,
-} from './special.js';
+import { logBeta, regularizedBetaPair } from './beta.js';
+import { assertNotNaN, erf, erfcScaledFraction, expNegHalfSquare } from './erf.js';
+import { regularizedGammaP, regularizedGammaQ } from './gamma.js';
 
 const SQRT1_2 = Math.SQRT1_2;
 

@@ -4,6 +4,7 @@
  *
  * @module stats
  */
+export { regularizedBeta } from './beta.js';
 export { type ChiSquareOptions, type ChiSquareResult, chiSquareTest } from './chi-square.js';
 export { benjaminiHochberg, bonferroni, holm } from './corrections.js';
 export {
@@ -16,19 +17,17 @@ export {
   studentTSf,
 } from './distributions.js';
 export { type DivergenceOptions, hellinger, jensenShannon, klDivergence } from './divergence.js';
+export { erf, erfc } from './erf.js';
+export {
+  digamma,
+  logGamma,
+  regularizedGammaP,
+  regularizedGammaQ,
+  trigamma,
+} from './gamma.js';
 export { kolmogorovCdf, kolmogorovSf, kstwoCdf, kstwoSf } from './kolmogorov.js';
 export { type Alternative, type Ks2SampleOptions, type Ks2SampleResult, ks2Sample } from './ks.js';
 export { type MannWhitneyOptions, type MannWhitneyResult, mannWhitneyU } from './mann-whitney.js';
 export { type PsiOptions, type PsiResult, psi } from './psi.js';
-export {
-  digamma,
-  erf,
-  erfc,
-  logGamma,
-  regularizedBeta,
-  regularizedGammaP,
-  regularizedGammaQ,
-  trigamma,
-} from './special.js';
 export { type TTestOptions, type TTestResult, welchTTest } from './t-test.js';
 export { type WassersteinOptions, wasserstein } from './wasserstein.js';

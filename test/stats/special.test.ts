@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  digamma,
-  erf,
-  erfc,
-  logBeta,
-  logGamma,
-  regularizedBeta,
-  regularizedBetaPair,
-  regularizedGammaP,
-  regularizedGammaQ,
-  trigamma,
-} from '../../src/stats/special.js';
+import { logBeta, regularizedBeta, regularizedBetaPair } from '../../src/stats/beta.js';
+import { erf, erfc } from '../../src/stats/erf.js';
+import { digamma, logGamma, regularizedGammaP, regularizedGammaQ, trigamma } from '../../src/stats/gamma.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
 import { expectInvalid } from '../helpers.js';
 
