@@ -179,7 +179,7 @@ export class JournalStorage extends AbstractStorage {
   }
 
   protected async countLog(log: string): Promise<number> {
-    return this.state.logs.get(log)?.length ?? 0;
+    return this.state.logLength(log);
   }
 
   protected async storeBlob(info: BlobInfo, data: Uint8Array): Promise<void> {

@@ -34,6 +34,11 @@ export class StoreState {
     return entries.slice(fromOffset, limit === undefined ? undefined : fromOffset + limit);
   }
 
+  /** The number of entries in a log (0 for one never written). */
+  logLength(log: string): number {
+    return this.logs.get(log)?.length ?? 0;
+  }
+
   revisionOf(collection: string, id: string): number {
     return this.collections.get(collection)?.get(id)?.revision ?? 0;
   }

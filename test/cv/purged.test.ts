@@ -9,8 +9,16 @@ function range(from: number, to: number): number[] {
   return out;
 }
 
-/** Definition-following O(n²) purged k-fold with an embargo given as a count. */
-function bruteForce(n: number, k: number, h: number, labelEnd: readonly number[]) {
+/**
+ * Definition-following purged k-fold with an embargo given as a count: test blocks sized as np.array_split, training
+ * every other index whose label does not reach into the block (`overlaps`) and that is not in the embargo.
+ */
+function referenceFolds(
+  n: number,
+  k: number,
+  h: number,
+  overlaps: (i: number, t0: number, t1: number) => boolean,
+) {
   const folds = [];
   let t0 = 0;
   for (let f = 0; f < k; f++) {
@@ -19,19 +27,26 @@ function bruteForce(n: number, k: number, h: number, labelEnd: readonly number[]
     const train: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (i >= t0 && i <= t1) {
-        test.push(i);
-        continue;
-      }
-      let overlaps = false;
-      for (let j = t0; j <= t1; j++) if (i <= j && (labelEnd[i] as number) >= j) overlaps = true;
-      const embargoed = i > t1 && i <= t1 + h;
-      if (!overlaps && !embargoed) train.push(i);
+      if (i >= t0 && i <= t1) test.push(i);
+      else if (!overlaps(i, t0, t1) && !(i > t1 && i <= t1 + h)) train.push(i);
     }
     folds.push({ index: f, train, test });
     t0 = t1 + 1;
   }
   return folds;
+}
+
+/** The overlap test written out index by index: some test index j has i <= j <= labelEnd[i]. O(n²). */
+function bruteForce(n: number, k: number, h: number, labelEnd: readonly number[]) {
+  return referenceFolds(n, k, h, (i, t0, t1) => {
+    for (let j = t0; j <= t1; j++) if (i <= j && (labelEnd[i] as number) >= j) return true;
+    return false;
+  });
+}
+
+/** The same definition with the overlap test as one comparison, for large n. */
+function bruteForceFast(n: number, k: number, h: number, labelEnd: readonly number[]) {
+  return referenceFolds(n, k, h, (i, t0, t1) => i <= t1 && (labelEnd[i] as number) >= t0);
 }
 
 /** n, nSplits, embargo count and a labelEnd with i <= labelEnd[i] < n (not necessarily monotone). */
@@ -199,22 +214,3 @@ describe('purgedKFoldSplits', () => {
     );
   });
 });
-
-/** The brute force's definition with the overlap test written as one comparison, for large n. */
-function bruteForceFast(n: number, k: number, h: number, labelEnd: readonly number[]) {
-  const folds = [];
-  let t0 = 0;
-  for (let f = 0; f < k; f++) {
-    const size = Math.floor(n / k) + (f < n % k ? 1 : 0);
-    const t1 = t0 + size - 1;
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i >= t0 && i <= t1) test.push(i);
-      else if (!(i <= t1 && (labelEnd[i] as number) >= t0) && !(i > t1 && i <= t1 + h)) train.push(i);
-    }
-    folds.push({ index: f, train, test });
-    t0 = t1 + 1;
-  }
-  return folds;
-}
