@@ -169,21 +169,13 @@ function applyRecord(record: JournalRecord, state: StoreState): boolean {
       return true;
     }
     case 'document': {
-      let docs = state.collections.get(record.collection);
-      if (docs === undefined) {
-        docs = new Map();
-        state.collections.set(record.collection, docs);
-      }
+      const docs = state.collection(record.collection);
       const { id, revision, updatedAt, value } = record;
       docs.set(id, { id, revision, updatedAt, json: JSON.stringify(value), value });
       return true;
     }
     case 'entry': {
-      let entries = state.logs.get(record.log);
-      if (entries === undefined) {
-        entries = [];
-        state.logs.set(record.log, entries);
-      }
+      const entries = state.logEntries(record.log);
       if (record.offset !== entries.length) return false;
       entries.push({
         offset: record.offset,

@@ -34,6 +34,26 @@ export class StoreState {
     return entries.slice(fromOffset, limit === undefined ? undefined : fromOffset + limit);
   }
 
+  /** A log's entries, creating the log if it does not exist yet. */
+  logEntries(log: string): RawLogEntry[] {
+    let entries = this.logs.get(log);
+    if (entries === undefined) {
+      entries = [];
+      this.logs.set(log, entries);
+    }
+    return entries;
+  }
+
+  /** A collection's documents, creating the collection if it does not exist yet. */
+  collection(name: string): Map<string, HeldDocument> {
+    let docs = this.collections.get(name);
+    if (docs === undefined) {
+      docs = new Map();
+      this.collections.set(name, docs);
+    }
+    return docs;
+  }
+
   /** The number of entries in a log (0 for one never written). */
   logLength(log: string): number {
     return this.logs.get(log)?.length ?? 0;
@@ -61,21 +81,14 @@ export class StoreState {
   apply(batch: WriteBatch): WriteResult[] {
     return batch.ops.map((op): WriteResult => {
       if (op.type === 'append') {
-        let entries = this.logs.get(op.log);
-        if (entries === undefined) {
-          entries = [];
-          this.logs.set(op.log, entries);
-        }
+        const entries = this.logEntries(op.log);
         const offset = entries.length;
         entries.push({ offset, timestamp: batch.timestamp, json: op.json });
         return { offset };
       }
-      let docs = this.collections.get(op.collection);
-      if (op.type === 'delete') return { deleted: docs?.delete(op.id) ?? false };
-      if (docs === undefined) {
-        docs = new Map();
-        this.collections.set(op.collection, docs);
-      }
+      if (op.type === 'delete')
+        return { deleted: this.collections.get(op.collection)?.delete(op.id) ?? false };
+      const docs = this.collection(op.collection);
       const revision = (docs.get(op.id)?.revision ?? 0) + 1;
       docs.set(op.id, {
         id: op.id,
