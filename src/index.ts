@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './backtest/index.js';
 export * from './core/index.js';
 export * from './cv/index.js';
 export * from './data/index.js';

@@ -99,7 +99,16 @@ export interface MaxDrawdownResult {
  * ```
  */
 export function maxDrawdown(returns: ArrayLike<number>): MaxDrawdownResult {
-  const dd = drawdownSeries(returns);
+  return maxDrawdownOf(drawdownSeries(returns));
+}
+
+/**
+ * {@link maxDrawdown} located on a drawdown series (values ≤ 0, 0 at a running high); peakIndex is −1 when the
+ * peak precedes the series.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export function maxDrawdownOf(dd: Float64Array): MaxDrawdownResult {
   const n = dd.length;
   let trough = 0;
   for (let i = 1; i < n; i++) if ((dd[i] as number) < (dd[trough] as number)) trough = i;

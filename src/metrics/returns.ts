@@ -102,7 +102,15 @@ export function totalReturn(returns: ArrayLike<number>): number {
  */
 export function cagr(returns: ArrayLike<number>, options: AnnualisationOptions = {}): number {
   const { periodsPerYear } = parseOptions(annualisationSchema, options, 'cagr options');
-  const r = toCompoundableReturns(returns, 'returns');
+  return cagrOf(toCompoundableReturns(returns, 'returns'), periodsPerYear);
+}
+
+/**
+ * {@link cagr} of returns already checked.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export function cagrOf(r: Float64Array, periodsPerYear: number): number {
   let growth = 1;
   for (let i = 0; i < r.length; i++) growth *= 1 + (r[i] as number);
   return growth ** (1 / (r.length / periodsPerYear)) - 1;
@@ -140,7 +148,15 @@ export function annualVolatility(returns: ArrayLike<number>, options: Annualisat
  */
 export function sharpeRatio(returns: ArrayLike<number>, options: RiskFreeOptions = {}): number {
   const { periodsPerYear, riskFreeRate } = parseOptions(riskFreeSchema, options, 'sharpeRatio options');
-  const r = toFiniteArray(returns, 'returns');
+  return sharpeOf(toFiniteArray(returns, 'returns'), periodsPerYear, riskFreeRate);
+}
+
+/**
+ * {@link sharpeRatio} of returns already checked.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export function sharpeOf(r: Float64Array, periodsPerYear: number, riskFreeRate: number): number {
   if (r.length < 2) return Number.NaN;
   const excess = subtractRate(r, perPeriodRate(riskFreeRate, periodsPerYear));
   return (mean(excess) / sampleStandardDeviation(excess)) * Math.sqrt(periodsPerYear);
@@ -183,9 +199,17 @@ export function sortinoRatio(returns: ArrayLike<number>, options: SortinoOptions
       'Invalid sortinoRatio options: give requiredReturn (per period) or riskFreeRate (annual), not both',
     );
   }
-  const r = toFiniteArray(returns, 'returns');
-  if (r.length < 2) return Number.NaN;
   const mar = parsed.requiredReturn ?? perPeriodRate(parsed.riskFreeRate ?? 0, parsed.periodsPerYear);
+  return sortinoOf(toFiniteArray(returns, 'returns'), parsed.periodsPerYear, mar);
+}
+
+/**
+ * {@link sortinoRatio} of returns already checked, against a per-period minimum acceptable return `mar`.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export function sortinoOf(r: Float64Array, periodsPerYear: number, mar: number): number {
+  if (r.length < 2) return Number.NaN;
   const excess = subtractRate(r, mar);
   let squares = 0;
   for (let i = 0; i < excess.length; i++) {
@@ -193,7 +217,7 @@ export function sortinoRatio(returns: ArrayLike<number>, options: SortinoOptions
     if (d < 0) squares += d * d;
   }
   const downside = Math.sqrt(squares / excess.length);
-  return (mean(excess) / downside) * Math.sqrt(parsed.periodsPerYear);
+  return (mean(excess) / downside) * Math.sqrt(periodsPerYear);
 }
 
 /**

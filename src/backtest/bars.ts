@@ -1,0 +1,120 @@
+import { assertMinLength, assertSortedTimestamps, formatNumber, toEpochMs } from '../core/checks.js';
+import { MlcycleError } from '../core/errors.js';
+import type { Bars } from './types.js';
+
+/** Validated bars as columns; `open`, `high` and `low` are present when the run needs them. */
+export interface BarColumns {
+  timestamp: Float64Array;
+  close: Float64Array;
+  open: Float64Array | undefined;
+  high: Float64Array | undefined;
+  low: Float64Array | undefined;
+}
+
+/** Which optional price columns a run needs. */
+export interface BarNeeds {
+  open: boolean;
+  highLow: boolean;
+}
+
+function invalid(message: string, details?: Record<string, unknown>): MlcycleError {
+  return new MlcycleError('INVALID_ARGUMENT', message, details ? { details } : {});
+}
+
+function priceColumn(values: ArrayLike<number> | undefined, name: string, n: number): Float64Array {
+  if (values === undefined || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw invalid(`bars.${name} must be an array of positive prices, received ${formatNumber(values)}`);
+  }
+  if (values.length !== n) {
+    throw invalid(
+      `bars.${name} must have one value per bar (${n}, as bars.timestamp), received ${values.length}`,
+    );
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !(v > 0) || v === Number.POSITIVE_INFINITY) {
+      throw invalid(
+        `bars.${name} must contain finite positive prices, but bars.${name}[${i}] is ${formatNumber(v)}`,
+        {
+          name: `bars.${name}`,
+          index: i,
+        },
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+function assertConsistent(columns: BarColumns): void {
+  const { open, high, low, close } = columns;
+  if (!open || !high || !low) return;
+  for (let i = 0; i < close.length; i++) {
+    const h = high[i] as number;
+    const l = low[i] as number;
+    const top = Math.max(open[i] as number, close[i] as number);
+    const bottom = Math.min(open[i] as number, close[i] as number);
+    if (h < top || l > bottom) {
+      throw invalid(
+        `bars must satisfy low <= min(open, close) and high >= max(open, close), but bar ${i} has open ` +
+          `${formatNumber(open[i])}, high ${formatNumber(h)}, low ${formatNumber(l)}, close ${formatNumber(close[i])}`,
+        { index: i },
+      );
+    }
+  }
+}
+
+/**
+ * Checks the bars a run needs and copies them into columns: at least two bars, strictly increasing timestamps,
+ * finite positive prices of equal length, and consistent high/low when stops need them.
+ */
+export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
+  if (typeof bars !== 'object' || bars === null) {
+    throw invalid(
+      `bars must be an object of columns { timestamp, close, open?, high?, low? }, received ${bars}`,
+    );
+  }
+  const raw = bars.timestamp as ArrayLike<number | Date> | undefined;
+  if (raw === undefined || typeof raw !== 'object' || typeof raw.length !== 'number') {
+    throw invalid('bars.timestamp must be an array of epoch milliseconds or Dates');
+  }
+  assertMinLength(raw, 2, 'bars', 'to backtest (one period needs two bars)');
+  const n = raw.length;
+  const timestamp = new Float64Array(n);
+  for (let i = 0; i < n; i++) timestamp[i] = toEpochMs(raw[i] as number | Date, `bars.timestamp[${i}]`);
+  assertSortedTimestamps(timestamp, 'bars.timestamp');
+  const optional = (values: ArrayLike<number> | undefined, name: string, needed: boolean, why: string) => {
+    if (values === undefined) {
+      if (needed) throw invalid(`bars.${name} is required ${why}`);
+      return undefined;
+    }
+    return priceColumn(values, name, n);
+  };
+  const columns: BarColumns = {
+    timestamp,
+    close: priceColumn(bars.close, 'close', n),
+    open: optional(bars.open, 'open', needs.open, "for execution 'next-open' and for stops"),
+    high: optional(bars.high, 'high', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
+    low: optional(bars.low, 'low', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
+  };
+  if (needs.highLow) assertConsistent(columns);
+  return columns;
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+const COMMON_FREQUENCIES = [252, 365, 52, 12, 4, 1];
+
+/**
+ * Periods per year implied by the timestamps: (n − 1) periods over the span in years, snapped to a common
+ * frequency (252 trading days, 365 calendar days, 52 weeks, 12 months, 4 quarters, 1 year) when within 3% of it.
+ */
+export function inferPeriodsPerYear(timestamp: Float64Array): number {
+  const n = timestamp.length;
+  const years = ((timestamp[n - 1] as number) - (timestamp[0] as number)) / YEAR_MS;
+  const raw = (n - 1) / years;
+  for (const candidate of COMMON_FREQUENCIES) {
+    if (Math.abs(raw / candidate - 1) <= 0.03) return candidate;
+  }
+  return raw;
+}
