@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'storage/sqlite': 'src/storage/sqlite/index.ts',
+    // The worker-thread program of src/core/worker-pool.ts; the pool expects it directly under dist/.
+    worker: 'src/worker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

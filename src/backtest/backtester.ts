@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
+import { parseOptions } from '../core/options.js';
 import { type BarColumns, inferPeriodsPerYear, toBarColumns } from './bars.js';
 import { simulate } from './engine.js';
 import {
@@ -8,10 +10,25 @@ import {
   type ResolvedBacktestOptions,
   resolveBacktestOptions,
 } from './options.js';
-import { backtestStats, buyAndHold, drawdownOf, performanceStats, periodReturns } from './stats.js';
-import type { BacktestInput, BacktestResult } from './types.js';
+import { backtestStats, buyAndHoldStats, drawdownOf, periodReturns } from './stats.js';
+import type {
+  BacktestInput,
+  BacktestResult,
+  BacktestSeries,
+  BacktestSummary,
+  PerformanceStats,
+  RunOptions,
+  TypedBacktestResult,
+} from './types.js';
 
-function checkPositions(positions: ArrayLike<number>, n: number, options: ResolvedBacktestOptions): void {
+const runSchema = z.strictObject({ series: z.enum(['json', 'typed', 'none']).default('json') });
+
+/** Checks the target exposures against the bars and the leverage limits, and copies them. */
+export function toPositions(
+  positions: ArrayLike<number>,
+  n: number,
+  options: ResolvedBacktestOptions,
+): Float64Array {
   if (typeof positions !== 'object' || positions === null || typeof positions.length !== 'number') {
     throw new MlcycleError('INVALID_ARGUMENT', 'positions must be an array of target exposures, one per bar');
   }
@@ -23,6 +40,7 @@ function checkPositions(positions: ArrayLike<number>, n: number, options: Resolv
   }
   const { maxLeverage, allowShort } = options;
   const lowest = allowShort ? -maxLeverage : 0;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const p = positions[i];
     if (typeof p !== 'number' || !(p >= lowest && p <= maxLeverage)) {
@@ -34,7 +52,51 @@ function checkPositions(positions: ArrayLike<number>, n: number, options: Resolv
         { details: { index: i } },
       );
     }
+    out[i] = p;
   }
+  return out;
+}
+
+/** A run's summary and its series as typed arrays. */
+export interface SimulatedRun {
+  summary: BacktestSummary;
+  columns: BacktestSeries<Float64Array>;
+}
+
+/**
+ * Simulates validated bars and positions and computes the statistics; the buy-and-hold benchmark is computed
+ * unless one is given (a sweep computes it once for all its runs).
+ */
+export function simulateRun(
+  options: ResolvedBacktestOptions,
+  bars: BarColumns,
+  positions: Float64Array,
+  benchmark?: PerformanceStats,
+): SimulatedRun {
+  const settings = {
+    periodsPerYear: options.periodsPerYear ?? inferPeriodsPerYear(bars.timestamp),
+    riskFreeRate: options.riskFreeRate,
+  };
+  const simulation = simulate(bars, positions, options);
+  const allReturns = new Float64Array(bars.close.length);
+  const returns = periodReturns(simulation.equity, allReturns.subarray(1));
+  const drawdown = drawdownOf(simulation.equity);
+  return {
+    summary: {
+      trades: simulation.trades,
+      stats: backtestStats(simulation, returns, drawdown, settings),
+      benchmark: benchmark ?? buyAndHoldStats(bars.close, settings),
+      periodsPerYear: settings.periodsPerYear,
+      ruinIndex: simulation.ruinIndex,
+    },
+    columns: {
+      timestamps: bars.timestamp,
+      equity: simulation.equity,
+      returns: allReturns,
+      drawdown,
+      exposure: simulation.exposure,
+    },
+  };
 }
 
 /**
@@ -70,48 +132,41 @@ export class Backtester {
    * Simulates holding `positions[t]` from its fill after bar t's close (at bar t + 1's open, or at bar t's close
    * with `execution: 'close'`) until the target changes or a stop fires.
    *
+   * @param options - `series: 'typed'` returns the series as `Float64Array`s, `'none'` leaves them out.
    * @throws MlcycleError `INSUFFICIENT_DATA` with fewer than two bars; `INVALID_ARGUMENT` for a missing, short,
    * non-finite or non-positive price column, unsorted or duplicate timestamps, inconsistent high/low with stops,
    * or a position outside [−maxLeverage, maxLeverage] (or negative with `allowShort: false`).
    */
-  run(input: BacktestInput): BacktestResult {
+  run(input: BacktestInput, options?: RunOptions<'json'>): BacktestResult;
+  run(input: BacktestInput, options: RunOptions<'typed'>): TypedBacktestResult;
+  run(input: BacktestInput, options: RunOptions<'none'>): BacktestSummary;
+  run(
+    input: BacktestInput,
+    options: RunOptions = {},
+  ): BacktestResult | TypedBacktestResult | BacktestSummary {
     if (typeof input !== 'object' || input === null) {
       throw new MlcycleError('INVALID_ARGUMENT', 'Backtester.run expects { bars, positions }');
     }
-    const options = this.#options;
-    const stops = hasStops(options);
+    const { series } = parseOptions(runSchema, options, 'Backtester.run options');
+    const settings = this.#options;
+    const stops = hasStops(settings);
     const bars = toBarColumns(input.bars, {
-      open: stops || options.execution === 'next-open',
+      open: stops || settings.execution === 'next-open',
       highLow: stops,
     });
-    checkPositions(input.positions, bars.close.length, options);
-    return this.#simulate(bars, input.positions);
-  }
-
-  #simulate(bars: BarColumns, positions: ArrayLike<number>): BacktestResult {
-    const options = this.#options;
-    const settings = {
-      periodsPerYear: options.periodsPerYear ?? inferPeriodsPerYear(bars.timestamp),
-      riskFreeRate: options.riskFreeRate,
-    };
-    const simulation = simulate(bars, positions, options);
-    const returns = periodReturns(simulation.equity);
-    const drawdown = drawdownOf(simulation.equity);
-    const benchmark = buyAndHold(bars.close);
-    const allReturns = new Array<number>(returns.length + 1);
-    allReturns[0] = 0;
-    for (let i = 0; i < returns.length; i++) allReturns[i + 1] = returns[i] as number;
+    const positions = toPositions(input.positions, bars.close.length, settings);
+    const { summary, columns } = simulateRun(settings, bars, positions);
+    if (series === 'none') return summary;
+    if (series === 'typed') return { ...columns, ...summary };
+    const returns = new Array<number>(columns.returns.length);
+    for (let i = 0; i < returns.length; i++) returns[i] = columns.returns[i] as number;
     return {
-      timestamps: Array.from(bars.timestamp),
-      equity: Array.from(simulation.equity),
-      returns: allReturns,
-      drawdown: Array.from(drawdown),
-      exposure: Array.from(simulation.exposure),
-      trades: simulation.trades,
-      stats: backtestStats(simulation, returns, drawdown, settings),
-      benchmark: performanceStats(benchmark.returns, benchmark.drawdown, settings),
-      periodsPerYear: settings.periodsPerYear,
-      ruinIndex: simulation.ruinIndex,
+      timestamps: Array.from(columns.timestamps),
+      equity: Array.from(columns.equity),
+      returns,
+      drawdown: Array.from(columns.drawdown),
+      exposure: Array.from(columns.exposure),
+      ...summary,
     };
   }
 }

@@ -107,14 +107,14 @@ const COMMON_FREQUENCIES = [252, 365, 52, 12, 4, 1];
 
 /**
  * Periods per year implied by the timestamps: (n − 1) periods over the span in years, snapped to a common
- * frequency (252 trading days, 365 calendar days, 52 weeks, 12 months, 4 quarters, 1 year) when within 3% of it.
+ * frequency (252 trading days, 365 calendar days, 52 weeks, 12 months, 4 quarters, 1 year) when within 4% of it.
  */
 export function inferPeriodsPerYear(timestamp: Float64Array): number {
   const n = timestamp.length;
   const years = ((timestamp[n - 1] as number) - (timestamp[0] as number)) / YEAR_MS;
   const raw = (n - 1) / years;
   for (const candidate of COMMON_FREQUENCIES) {
-    if (Math.abs(raw / candidate - 1) <= 0.03) return candidate;
+    if (Math.abs(raw / candidate - 1) <= 0.04) return candidate;
   }
   return raw;
 }

@@ -34,81 +34,41 @@ interface OpenTrade {
   extreme: number;
 }
 
-interface Exit {
-  price: number;
-  reason: ExitReason;
-}
+/** Orders, trades and costs of a run: everything that changes only when exposure changes. */
+class Ledger {
+  held = 0;
+  trade: OpenTrade | null = null;
+  readonly trades: Trade[] = [];
+  totalCosts = 0;
+  traded = 0;
+  readonly #timestamp: Float64Array;
+  readonly #rate: number;
+  readonly #fixed: number;
+  readonly #minimum: number;
+  readonly #impact: number;
 
-/** Runs the simulation; inputs are already validated. */
-export function simulate(
-  bars: BarColumns,
-  positions: ArrayLike<number>,
-  options: ResolvedBacktestOptions,
-): Simulation {
-  const { close, open, high, low, timestamp } = bars;
-  const n = close.length;
-  const { rate, fixed, minimum } = options.fees;
-  const impact = options.slippageBps / 1e4 + options.spreadBps / 2e4;
-  const atClose = options.execution === 'close';
-  const stopLoss = options.stopLoss;
-  const takeProfit = options.takeProfit;
-  const trailing = options.trailingStop;
-  const stops = stopLoss !== undefined || takeProfit !== undefined || trailing !== undefined;
+  constructor(timestamp: Float64Array, options: ResolvedBacktestOptions) {
+    this.#timestamp = timestamp;
+    this.#rate = options.fees.rate;
+    this.#fixed = options.fees.fixed;
+    this.#minimum = options.fees.minimum;
+    this.#impact = options.slippageBps / 1e4 + options.spreadBps / 2e4;
+  }
 
-  const equity = new Float64Array(n);
-  const exposure = new Float64Array(n);
-  const trades: Trade[] = [];
-  let totalCosts = 0;
-  let traded = 0;
-  let periodsInMarket = 0;
-  let ruinIndex: number | null = null;
-
-  let held = 0;
-  let lastTarget = 0;
-  let flatAfterStop = false;
-  let trade: OpenTrade | null = null;
-  let equityNow = options.initialCapital;
-  equity[0] = equityNow;
-
-  const closeTrade = (
-    index: number,
-    price: number,
-    reason: ExitReason,
-    exitEquity: number,
-    costs: number,
-  ) => {
-    const t = trade as OpenTrade;
-    trades.push({
-      entryIndex: t.entryIndex,
-      exitIndex: index,
-      entryTime: timestamp[t.entryIndex] as number,
-      exitTime: timestamp[index] as number,
-      entryPrice: t.entryPrice,
-      exitPrice: price,
-      direction: t.long ? 'long' : 'short',
-      size: t.size,
-      return: exitEquity / t.entryEquity - 1,
-      pnl: exitEquity - t.entryEquity,
-      costs: t.costs + costs,
-      barsHeld: index - t.entryIndex,
-      exitReason: reason,
-    });
-    trade = null;
-  };
-
-  /** Fills a change of exposure from `held` to `target` at `price`, with equity `value` before costs; returns the cost. */
-  const order = (index: number, price: number, value: number, target: number, reason: ExitReason): number => {
+  /** Fills a change of exposure to `target` at `price`, with equity `value` before costs; returns the cost. */
+  order(index: number, price: number, value: number, target: number, reason: ExitReason): number {
+    const held = this.held;
     const delta = Math.abs(target - held);
     const notional = delta * value;
-    const cost = notional * impact + Math.max(notional * rate, minimum) + fixed;
-    totalCosts += cost;
-    traded += delta;
+    const cost = notional * this.#impact + Math.max(notional * this.#rate, this.#minimum) + this.#fixed;
+    this.totalCosts += cost;
+    this.traded += delta;
     const closing = held !== 0 && (target === 0 || held > 0 !== target > 0);
     const opening = target !== 0 && (held === 0 || closing);
     const closingShare = !closing ? 0 : opening ? Math.abs(held) / (Math.abs(held) + Math.abs(target)) : 1;
-    if (closing) closeTrade(index, price, reason, value - cost * closingShare, cost * closingShare);
+    if (closing) this.close(index, price, reason, value - cost * closingShare, cost * closingShare);
     if (opening) {
-      trade = {
+      this.trade = {
         entryIndex: index,
         entryPrice: price,
         entryEquity: value - cost * closingShare,
@@ -117,37 +77,133 @@ export function simulate(
         costs: cost * (1 - closingShare),
         extreme: price,
       };
-    } else if (!closing && trade) {
-      trade.costs += cost;
+    } else if (!closing && this.trade) {
+      this.trade.costs += cost;
     }
-    held = target;
+    this.held = target;
     return cost;
-  };
+  }
 
-  /** The stop or target this bar hits, if any; `gap` when the position was held through the open. */
-  const stopExit = (t: OpenTrade, i: number, gap: boolean): Exit | null => {
-    const o = (open as Float64Array)[i] as number;
+  /** Records the open trade as ended at `price`, leaving the account with `exitEquity`. */
+  close(index: number, price: number, reason: ExitReason, exitEquity: number, costs: number): void {
+    const t = this.trade as OpenTrade;
+    // Costs beyond what is left cannot be paid: the account is ruined, and the trade lost everything.
+    const ruined = exitEquity <= 0;
+    if (ruined) exitEquity = 0;
+    this.trades.push({
+      entryIndex: t.entryIndex,
+      exitIndex: index,
+      entryTime: this.#timestamp[t.entryIndex] as number,
+      exitTime: this.#timestamp[index] as number,
+      entryPrice: t.entryPrice,
+      exitPrice: price,
+      direction: t.long ? 'long' : 'short',
+      size: t.size,
+      return: exitEquity / t.entryEquity - 1,
+      pnl: exitEquity - t.entryEquity,
+      costs: t.costs + costs,
+      barsHeld: index - t.entryIndex,
+      exitReason: ruined ? 'ruin' : reason,
+    });
+    this.trade = null;
+  }
+}
+
+/** Stop and target levels of a run, checked against each bar's prices. */
+class Stops {
+  /** The fill price of the last exit found. */
+  price = 0;
+  /** The reason of the last exit found. */
+  reason: ExitReason = 'stop-loss';
+  readonly #stopLoss: number | undefined;
+  readonly #takeProfit: number | undefined;
+  readonly #trailing: number | undefined;
+  #stop = 0;
+  #stopReason: ExitReason = 'stop-loss';
+  #target = 0;
+
+  constructor(options: ResolvedBacktestOptions) {
+    this.#stopLoss = options.stopLoss;
+    this.#takeProfit = options.takeProfit;
+    this.#trailing = options.trailingStop;
+  }
+
+  /** Whether a trade held through the open finds it beyond a level, which fills there. */
+  gapHit(t: OpenTrade, open: number): boolean {
+    const sign = this.#levels(t);
+    if (sign * open <= sign * this.#stop) return this.#exit(open, this.#stopReason);
+    if (sign * open >= sign * this.#target) return this.#exit(open, 'take-profit');
+    return false;
+  }
+
+  /**
+   * Whether the bar's range reaches a level (the stop wins a bar that touches both); otherwise the trade's best
+   * price moves to the bar's high (low for a short), so a trailing stop follows only completed bars.
+   */
+  rangeHit(t: OpenTrade, high: number, low: number): boolean {
+    const sign = this.#levels(t);
+    const adverse = t.long ? low : high;
+    const favourable = t.long ? high : low;
+    if (sign * adverse <= sign * this.#stop) return this.#exit(this.#stop, this.#stopReason);
+    if (sign * favourable >= sign * this.#target) return this.#exit(this.#target, 'take-profit');
+    if (sign * favourable > sign * t.extreme) t.extreme = favourable;
+    return false;
+  }
+
+  /** Sets the trade's effective stop (the tighter of the stop loss and the trailing stop) and target. */
+  #levels(t: OpenTrade): number {
     const sign = t.long ? 1 : -1;
-    let stop = t.long ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    let stop = -sign * Number.POSITIVE_INFINITY;
     let reason: ExitReason = 'stop-loss';
-    if (stopLoss !== undefined) stop = t.entryPrice * (1 - sign * stopLoss);
-    if (trailing !== undefined) {
-      const trail = t.extreme * (1 - sign * trailing);
+    if (this.#stopLoss !== undefined) stop = t.entryPrice * (1 - sign * this.#stopLoss);
+    if (this.#trailing !== undefined) {
+      const trail = t.extreme * (1 - sign * this.#trailing);
       if (sign * trail > sign * stop) {
         stop = trail;
         reason = 'trailing-stop';
       }
     }
-    const target =
-      takeProfit === undefined ? sign * Number.POSITIVE_INFINITY : t.entryPrice * (1 + sign * takeProfit);
-    if (gap && sign * o <= sign * stop) return { price: o, reason };
-    if (gap && sign * o >= sign * target) return { price: o, reason: 'take-profit' };
-    const adverse = t.long ? ((low as Float64Array)[i] as number) : ((high as Float64Array)[i] as number);
-    const favourable = t.long ? ((high as Float64Array)[i] as number) : ((low as Float64Array)[i] as number);
-    if (sign * adverse <= sign * stop) return { price: stop, reason };
-    if (sign * favourable >= sign * target) return { price: target, reason: 'take-profit' };
-    return null;
-  };
+    this.#stop = stop;
+    this.#stopReason = reason;
+    this.#target =
+      this.#takeProfit === undefined
+        ? sign * Number.POSITIVE_INFINITY
+        : t.entryPrice * (1 + sign * this.#takeProfit);
+    return sign;
+  }
+
+  #exit(price: number, reason: ExitReason): true {
+    this.price = price;
+    this.reason = reason;
+    return true;
+  }
+}
+
+/** Runs the simulation; inputs are already validated. */
+export function simulate(
+  bars: BarColumns,
+  positions: Float64Array,
+  options: ResolvedBacktestOptions,
+): Simulation {
+  const { close, timestamp } = bars;
+  const open = bars.open ?? close;
+  const high = bars.high ?? close;
+  const low = bars.low ?? close;
+  const n = close.length;
+  const atClose = options.execution === 'close';
+  const stops =
+    options.stopLoss !== undefined || options.takeProfit !== undefined || options.trailingStop !== undefined
+      ? new Stops(options)
+      : null;
+  const ledger = new Ledger(timestamp, options);
+  const equity = new Float64Array(n);
+  const exposure = new Float64Array(n);
+  let periodsInMarket = 0;
+  let ruinIndex: number | null = null;
+  let lastTarget = 0;
+  let flatAfterStop = false;
+  let equityNow = options.initialCapital;
+  equity[0] = equityNow;
 
   for (let i = 1; i < n; i++) {
     const decision = positions[i - 1] as number;
@@ -155,53 +211,57 @@ export function simulate(
       lastTarget = decision;
       flatAfterStop = false;
     }
-    const target = flatAfterStop ? 0 : decision;
-    // Equity along the bar is base · (1 + held · (price / reference − 1)) − owed, owed being costs of fills in it.
+    let target = flatAfterStop ? 0 : decision;
+    // Along the bar, equity is base · (1 + held · (price / reference − 1)) − owed, owed being the costs of its fills.
     let base = equityNow;
     let reference = close[i - 1] as number;
     let owed = 0;
-    let filledAtOpen = false;
-    let inMarket = held !== 0;
-    if (target !== held) {
-      if (atClose) {
-        owed = order(i - 1, reference, base, target, 'signal');
-        exposure[i - 1] = held;
-      } else {
-        const o = (open as Float64Array)[i] as number;
-        base *= 1 + held * (o / reference - 1);
-        reference = o;
-        owed = order(i, o, base, target, 'signal');
-        filledAtOpen = true;
-      }
+    if (atClose && target !== ledger.held) {
+      owed = ledger.order(i - 1, reference, base, target, 'signal');
+      exposure[i - 1] = target;
     }
-    if (held !== 0) {
+    let inMarket = ledger.held !== 0;
+    const held = ledger.held;
+    const trade = ledger.trade;
+    // A trade held through the open meets a gap first, unless a signal closes it at that open anyway.
+    const closesAtOpen = !atClose && target !== held && (target === 0 || target > 0 !== held > 0);
+    if (stops && trade && trade.entryIndex < i && !closesAtOpen && stops.gapHit(trade, open[i] as number)) {
+      const value = base * (1 + held * (stops.price / reference - 1)) - owed;
+      base = value - ledger.order(i, stops.price, value, 0, stops.reason);
+      reference = stops.price;
+      owed = 0;
+      flatAfterStop = true;
+      target = 0;
+    }
+    if (!atClose && target !== ledger.held) {
+      const o = open[i] as number;
+      base *= 1 + ledger.held * (o / reference - 1);
+      reference = o;
+      owed = ledger.order(i, o, base, target, 'signal');
+    }
+    if (ledger.held !== 0) {
       inMarket = true;
-      const t = trade as OpenTrade | null;
-      const exit = stops && t ? stopExit(t, i, !filledAtOpen) : null;
-      if (exit) {
-        const value = base * (1 + held * (exit.price / reference - 1)) - owed;
-        const cost = order(i, exit.price, value, 0, exit.reason);
-        base = value - cost;
+      const t = ledger.trade as OpenTrade;
+      if (stops?.rangeHit(t, high[i] as number, low[i] as number)) {
+        const value = base * (1 + ledger.held * (stops.price / reference - 1)) - owed;
+        base = value - ledger.order(i, stops.price, value, 0, stops.reason);
         owed = 0;
         flatAfterStop = true;
-      } else if (stops && t) {
-        const extreme = t.long ? ((high as Float64Array)[i] as number) : ((low as Float64Array)[i] as number);
-        if (t.long ? extreme > t.extreme : extreme < t.extreme) t.extreme = extreme;
       }
     }
     if (inMarket) periodsInMarket++;
-    equityNow = base * (1 + held * ((close[i] as number) / reference - 1)) - owed;
+    equityNow = base * (1 + ledger.held * ((close[i] as number) / reference - 1)) - owed;
     if (!(equityNow > 0)) {
       equityNow = 0;
       ruinIndex = i;
-      if (trade) closeTrade(i, close[i] as number, 'ruin', 0, 0);
-      held = 0;
-      equity[i] = 0;
+      if (ledger.trade) ledger.close(i, close[i] as number, 'ruin', 0, 0);
+      ledger.held = 0;
       break;
     }
     equity[i] = equityNow;
-    exposure[i] = held;
+    exposure[i] = ledger.held;
   }
-  if (trade) closeTrade(n - 1, close[n - 1] as number, 'end', equityNow, 0);
+  if (ledger.trade) ledger.close(n - 1, close[n - 1] as number, 'end', equityNow, 0);
+  const { trades, totalCosts, traded } = ledger;
   return { equity, exposure, trades, totalCosts, traded, periodsInMarket, ruinIndex };
 }

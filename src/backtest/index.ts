@@ -16,12 +16,34 @@ export {
   type ThresholdSignalOptions,
   thresholdSignal,
 } from './signals.js';
+export { type MovingAverageCrossoverParams, movingAverageCrossover } from './strategies.js';
+export {
+  type ParameterGrid,
+  type SweepDeflatedSharpe,
+  type SweepOptions,
+  type SweepResult,
+  type SweepRow,
+  sweep,
+} from './sweep.js';
+export type { BuiltInStrategy, Strategy, StrategyModule, SweepStrategy } from './sweep-job.js';
 export type {
   BacktestInput,
   BacktestResult,
+  BacktestSeries,
   BacktestStats,
+  BacktestSummary,
   Bars,
   ExitReason,
   PerformanceStats,
+  RunOptions,
+  SeriesFormat,
   Trade,
+  TypedBacktestResult,
 } from './types.js';
+export {
+  type FoldSplitter,
+  type WalkForwardFold,
+  type WalkForwardOptions,
+  type WalkForwardResult,
+  walkForward,
+} from './walk-forward.js';

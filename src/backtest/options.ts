@@ -30,7 +30,7 @@ export interface BacktestOptions {
   execution?: 'next-open' | 'close';
   /**
    * Return periods per year for annualising. Inferred from the timestamps when omitted: bars per year over the
-   * run, snapped to 252, 365, 52, 12, 4 or 1 when within 3% of one.
+   * run, snapped to 252, 365, 52, 12, 4 or 1 when within 4% of one (so weekday bars without holidays, 260.9 a year, count as 252).
    */
   periodsPerYear?: number;
   /** Annual risk-free rate for the Sharpe and Sortino ratios. @defaultValue 0 */

@@ -1,13 +1,5 @@
 import { maxDrawdownOf } from '../metrics/drawdown.js';
-import {
-  cagrOf,
-  perPeriodRate,
-  profitFactor,
-  sampleStandardDeviation,
-  sharpeOf,
-  sortinoOf,
-  winRate,
-} from '../metrics/returns.js';
+import { annualGrowth, perPeriodRate, profitFactor, returnMoments, winRate } from '../metrics/returns.js';
 import type { Simulation } from './engine.js';
 import type { BacktestStats, PerformanceStats, Trade } from './types.js';
 
@@ -29,9 +21,11 @@ export function drawdownOf(equity: Float64Array): Float64Array {
   return out;
 }
 
-/** The period returns `equity[t] / equity[t − 1] − 1` for t = 1..n − 1 (0 once equity is gone). */
-export function periodReturns(equity: Float64Array): Float64Array {
-  const out = new Float64Array(equity.length - 1);
+/**
+ * The period returns `equity[t] / equity[t − 1] − 1` for t = 1..n − 1 (0 once equity is gone), into `out` when
+ * given (of length n − 1).
+ */
+export function periodReturns(equity: Float64Array, out = new Float64Array(equity.length - 1)): Float64Array {
   for (let i = 1; i < equity.length; i++) {
     const previous = equity[i - 1] as number;
     out[i - 1] = previous === 0 ? 0 : (equity[i] as number) / previous - 1;
@@ -49,18 +43,19 @@ export function performanceStats(
   settings: StatsSettings,
 ): PerformanceStats {
   const { periodsPerYear, riskFreeRate } = settings;
+  const rate = perPeriodRate(riskFreeRate, periodsPerYear);
+  const { growth, mean, std, downside } = returnMoments(returns, rate);
   const worst = maxDrawdownOf(drawdown);
-  const cagr = cagrOf(returns, periodsPerYear);
+  const cagr = annualGrowth(growth, returns.length, periodsPerYear);
   const calmar = worst.maxDrawdown < 0 ? cagr / -worst.maxDrawdown : Number.NaN;
-  let growth = 1;
-  for (let i = 0; i < returns.length; i++) growth *= 1 + (returns[i] as number);
+  const annualise = Math.sqrt(periodsPerYear);
+  const single = returns.length < 2;
   return {
     totalReturn: growth - 1,
     cagr,
-    annualVolatility:
-      returns.length < 2 ? Number.NaN : sampleStandardDeviation(returns) * Math.sqrt(periodsPerYear),
-    sharpe: sharpeOf(returns, periodsPerYear, riskFreeRate),
-    sortino: sortinoOf(returns, periodsPerYear, perPeriodRate(riskFreeRate, periodsPerYear)),
+    annualVolatility: std * annualise,
+    sharpe: single ? Number.NaN : ((mean - rate) / std) * annualise,
+    sortino: single ? Number.NaN : ((mean - rate) / downside) * annualise,
     calmar: Number.isFinite(calmar) ? calmar : Number.NaN,
     maxDrawdown: worst.maxDrawdown,
     maxDrawdownDuration: worst.durationPeriods,
@@ -128,7 +123,7 @@ export function backtestStats(
   };
 }
 
-/** Buy-and-hold of the same bars, close to close, without costs: returns and drawdown from the closes. */
-export function buyAndHold(close: Float64Array): { returns: Float64Array; drawdown: Float64Array } {
-  return { returns: periodReturns(close), drawdown: drawdownOf(close) };
+/** The headline statistics of buying and holding the bars close to close, without costs. */
+export function buyAndHoldStats(close: Float64Array, settings: StatsSettings): PerformanceStats {
+  return performanceStats(periodReturns(close), drawdownOf(close), settings);
 }

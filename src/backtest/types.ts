@@ -106,18 +106,8 @@ export interface BacktestStats extends PerformanceStats {
   totalCosts: number;
 }
 
-/** The outcome of {@link Backtester.run}: plain JSON, every series one value per bar. */
-export interface BacktestResult {
-  /** Bar times, epoch ms. */
-  timestamps: number[];
-  /** Equity at each bar's close; `equity[0]` is the initial capital. */
-  equity: number[];
-  /** Strategy return of each bar, `equity[t] / equity[t − 1] − 1`; `returns[0] = 0`. */
-  returns: number[];
-  /** Equity over its running peak minus one (the starting capital counts), each ≤ 0. */
-  drawdown: number[];
-  /** Exposure held at each bar's close, after any stop. */
-  exposure: number[];
+/** What every {@link Backtester.run} returns, whatever its `series` option: trades and statistics. */
+export interface BacktestSummary {
   /** Every round trip, in entry order. */
   trades: Trade[];
   /** Statistics over the periods `returns[1..n − 1]`. */
@@ -128,4 +118,39 @@ export interface BacktestResult {
   periodsPerYear: number;
   /** Index of the bar at which equity reached zero and trading stopped, or `null`. */
   ruinIndex: number | null;
+}
+
+/** The per-bar series of a run, one value per bar, as arrays of type `S`. */
+export interface BacktestSeries<S> {
+  /** Bar times, epoch ms. */
+  timestamps: S;
+  /** Equity at each bar's close; `equity[0]` is the initial capital. */
+  equity: S;
+  /** Strategy return of each bar, `equity[t] / equity[t − 1] − 1`; `returns[0] = 0`. */
+  returns: S;
+  /** Equity over its running peak minus one (the starting capital counts), each ≤ 0. */
+  drawdown: S;
+  /** Exposure held at each bar's close, after any stop. */
+  exposure: S;
+}
+
+/** The outcome of {@link Backtester.run}: plain JSON, every series a `number[]` with one value per bar. */
+export interface BacktestResult extends BacktestSummary, BacktestSeries<number[]> {}
+
+/**
+ * The outcome of `run(input, { series: 'typed' })`: the series as `Float64Array`s, which skips the conversion to
+ * plain arrays on long runs. Not JSON-serialisable as is.
+ */
+export interface TypedBacktestResult extends BacktestSummary, BacktestSeries<Float64Array> {}
+
+/** How {@link Backtester.run} returns the per-bar series: plain arrays, typed arrays, or not at all. */
+export type SeriesFormat = 'json' | 'typed' | 'none';
+
+/** Options of one {@link Backtester.run}. */
+export interface RunOptions<F extends SeriesFormat = SeriesFormat> {
+  /**
+   * `'json'` for `number[]` series (a plain JSON result), `'typed'` for `Float64Array`s, `'none'` to return only
+   * trades and statistics (what sweeps need). @defaultValue 'json'
+   */
+  series?: F;
 }

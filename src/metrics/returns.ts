@@ -102,18 +102,68 @@ export function totalReturn(returns: ArrayLike<number>): number {
  */
 export function cagr(returns: ArrayLike<number>, options: AnnualisationOptions = {}): number {
   const { periodsPerYear } = parseOptions(annualisationSchema, options, 'cagr options');
-  return cagrOf(toCompoundableReturns(returns, 'returns'), periodsPerYear);
+  const r = toCompoundableReturns(returns, 'returns');
+  return annualGrowth(returnMoments(r, 0).growth, r.length, periodsPerYear);
 }
 
 /**
- * {@link cagr} of returns already checked.
+ * Growth ∏(1 + rᵢ) over `periods` periods as a compound annual rate, as empyrical's `annual_return`.
  *
  * @internal shared with the backtester; not part of the public surface.
  */
-export function cagrOf(r: Float64Array, periodsPerYear: number): number {
+export function annualGrowth(growth: number, periods: number, periodsPerYear: number): number {
+  return growth ** (1 / (periods / periodsPerYear)) - 1;
+}
+
+/** What one pass pair over a return series gives every ratio; see {@link returnMoments}. */
+export interface ReturnMoments {
+  /** ∏(1 + rᵢ). */
+  growth: number;
+  /** Mean return (compensated sum). */
+  mean: number;
+  /** Sample standard deviation (ddof = 1), exactly 0 for a constant series; NaN for one return. */
+  std: number;
+  /** Downside deviation below `mar`: √(mean over every period of min(r − mar, 0)²). */
+  downside: number;
+}
+
+/**
+ * Growth, mean, sample standard deviation and downside deviation of checked returns in two passes: the one
+ * computation behind the CAGR, volatility, Sharpe and Sortino ratios. The deviations are taken from the mean with
+ * Björck's correction, as {@link variance}; Sharpe's excess over a constant rate has the same deviations.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export function returnMoments(r: Float64Array, mar: number): ReturnMoments {
+  const n = r.length;
+  const first = r[0] as number;
   let growth = 1;
-  for (let i = 0; i < r.length; i++) growth *= 1 + (r[i] as number);
-  return growth ** (1 / (r.length / periodsPerYear)) - 1;
+  let constant = true;
+  let total = 0;
+  let compensation = 0;
+  for (let i = 0; i < n; i++) {
+    const v = r[i] as number;
+    growth *= 1 + v;
+    if (v !== first) constant = false;
+    const t = total + v;
+    compensation += Math.abs(total) >= Math.abs(v) ? total - t + v : v - t + total;
+    total = t;
+  }
+  const mean = (total + compensation) / n;
+  let squares = 0;
+  let correction = 0;
+  let downside = 0;
+  for (let i = 0; i < n; i++) {
+    const v = r[i] as number;
+    const d = v - mean;
+    squares += d * d;
+    correction += d;
+    const below = v - mar;
+    if (below < 0) downside += below * below;
+  }
+  let std = Number.NaN;
+  if (n > 1) std = constant ? 0 : Math.sqrt((squares - (correction * correction) / n) / (n - 1));
+  return { growth, mean, std, downside: Math.sqrt(downside / n) };
 }
 
 /**
@@ -130,7 +180,7 @@ export function annualVolatility(returns: ArrayLike<number>, options: Annualisat
   const { periodsPerYear } = parseOptions(annualisationSchema, options, 'annualVolatility options');
   const r = toFiniteArray(returns, 'returns');
   if (r.length < 2) return Number.NaN;
-  return sampleStandardDeviation(r) * Math.sqrt(periodsPerYear);
+  return returnMoments(r, 0).std * Math.sqrt(periodsPerYear);
 }
 
 /**
@@ -158,8 +208,8 @@ export function sharpeRatio(returns: ArrayLike<number>, options: RiskFreeOptions
  */
 export function sharpeOf(r: Float64Array, periodsPerYear: number, riskFreeRate: number): number {
   if (r.length < 2) return Number.NaN;
-  const excess = subtractRate(r, perPeriodRate(riskFreeRate, periodsPerYear));
-  return (mean(excess) / sampleStandardDeviation(excess)) * Math.sqrt(periodsPerYear);
+  const { mean, std } = returnMoments(r, 0);
+  return ((mean - perPeriodRate(riskFreeRate, periodsPerYear)) / std) * Math.sqrt(periodsPerYear);
 }
 
 /** Options for {@link sortinoRatio}. */
@@ -210,14 +260,8 @@ export function sortinoRatio(returns: ArrayLike<number>, options: SortinoOptions
  */
 export function sortinoOf(r: Float64Array, periodsPerYear: number, mar: number): number {
   if (r.length < 2) return Number.NaN;
-  const excess = subtractRate(r, mar);
-  let squares = 0;
-  for (let i = 0; i < excess.length; i++) {
-    const d = excess[i] as number;
-    if (d < 0) squares += d * d;
-  }
-  const downside = Math.sqrt(squares / excess.length);
-  return (mean(excess) / downside) * Math.sqrt(periodsPerYear);
+  const { mean, downside } = returnMoments(r, mar);
+  return ((mean - mar) / downside) * Math.sqrt(periodsPerYear);
 }
 
 /**

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  kellyFraction,
-  predictionSignal,
-  sizeByConfidence,
-  thresholdSignal,
-} from '../../src/index.js';
+import { kellyFraction, predictionSignal, sizeByConfidence, thresholdSignal } from '../../src/index.js';
 import { expectInvalid } from '../helpers.js';
 
 const probability = fc.double({ min: 0, max: 1, noNaN: true });
