@@ -10,7 +10,7 @@ import {
   type ResolvedBacktestOptions,
   resolveBacktestOptions,
 } from './options.js';
-import { backtestStats, buyAndHoldStats, drawdownOf, periodReturns } from './stats.js';
+import { backtestStats, buyAndHoldStats } from './stats.js';
 import type {
   BacktestInput,
   BacktestResult,
@@ -78,13 +78,11 @@ export function simulateRun(
     riskFreeRate: options.riskFreeRate,
   };
   const simulation = simulate(bars, positions, options);
-  const allReturns = new Float64Array(bars.close.length);
-  const returns = periodReturns(simulation.equity, allReturns.subarray(1));
-  const drawdown = drawdownOf(simulation.equity);
+  const { returns, drawdown } = simulation;
   return {
     summary: {
       trades: simulation.trades,
-      stats: backtestStats(simulation, returns, drawdown, settings),
+      stats: backtestStats(simulation, returns.subarray(1), drawdown, settings),
       benchmark: benchmark ?? buyAndHoldStats(bars.close, settings),
       periodsPerYear: settings.periodsPerYear,
       ruinIndex: simulation.ruinIndex,
@@ -92,7 +90,7 @@ export function simulateRun(
     columns: {
       timestamps: bars.timestamp,
       equity: simulation.equity,
-      returns: allReturns,
+      returns,
       drawdown,
       exposure: simulation.exposure,
     },

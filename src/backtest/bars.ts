@@ -9,6 +9,8 @@ export interface BarColumns {
   open: Float64Array | undefined;
   high: Float64Array | undefined;
   low: Float64Array | undefined;
+  /** Carried for strategies; checked finite, not used by the simulation. */
+  volume: Float64Array | undefined;
 }
 
 /** Which optional price columns a run needs. */
@@ -30,7 +32,8 @@ function priceColumn(values: ArrayLike<number> | undefined, name: string, n: num
       `bars.${name} must have one value per bar (${n}, as bars.timestamp), received ${values.length}`,
     );
   }
-  const out = new Float64Array(n);
+  // A Float64Array is only read, never written, so it is used as is; anything else is copied into one.
+  const out = values instanceof Float64Array ? values : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !(v > 0) || v === Number.POSITIVE_INFINITY) {
@@ -43,6 +46,42 @@ function priceColumn(values: ArrayLike<number> | undefined, name: string, n: num
       );
     }
     out[i] = v;
+  }
+  return out;
+}
+
+function volumeColumn(values: ArrayLike<number>, n: number): Float64Array {
+  if (values.length !== n) {
+    throw invalid(
+      `bars.volume must have one value per bar (${n}, as bars.timestamp), received ${values.length}`,
+    );
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw invalid(
+        `bars.volume must contain finite volumes >= 0, but bars.volume[${i}] is ${formatNumber(v)}`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Epoch-ms timestamps, strictly increasing; Dates (and numbers) accepted, as `toEpochMs`. */
+function timestampColumn(raw: ArrayLike<number | Date>): Float64Array {
+  const n = raw.length;
+  const out = raw instanceof Float64Array ? raw : new Float64Array(n);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = raw[i] as number | Date;
+    const ms = typeof v === 'number' && Number.isFinite(v) ? v : toEpochMs(v, `bars.timestamp[${i}]`);
+    if (!(ms > previous)) {
+      assertSortedTimestamps(Float64Array.from(raw as ArrayLike<number>, Number), 'bars.timestamp');
+    }
+    out[i] = ms;
+    previous = ms;
   }
   return out;
 }
@@ -81,9 +120,7 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
   }
   assertMinLength(raw, 2, 'bars', 'to backtest (one period needs two bars)');
   const n = raw.length;
-  const timestamp = new Float64Array(n);
-  for (let i = 0; i < n; i++) timestamp[i] = toEpochMs(raw[i] as number | Date, `bars.timestamp[${i}]`);
-  assertSortedTimestamps(timestamp, 'bars.timestamp');
+  const timestamp = timestampColumn(raw);
   const optional = (values: ArrayLike<number> | undefined, name: string, needed: boolean, why: string) => {
     if (values === undefined) {
       if (needed) throw invalid(`bars.${name} is required ${why}`);
@@ -97,6 +134,7 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
     open: optional(bars.open, 'open', needs.open, "for execution 'next-open' and for stops"),
     high: optional(bars.high, 'high', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
     low: optional(bars.low, 'low', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
+    volume: bars.volume === undefined ? undefined : volumeColumn(bars.volume, n),
   };
   if (needs.highLow) assertConsistent(columns);
   return columns;

@@ -13,6 +13,10 @@ import type { ExitReason, Trade } from './types.js';
 /** Everything the statistics need from one simulated run. */
 export interface Simulation {
   equity: Float64Array;
+  /** `equity[t] / equity[t − 1] − 1`, with returns[0] = 0 (and 0 once equity is gone). */
+  returns: Float64Array;
+  /** Equity over its running peak minus one; the starting capital is the first peak. */
+  drawdown: Float64Array;
   exposure: Float64Array;
   trades: Trade[];
   totalCosts: number;
@@ -197,6 +201,9 @@ export function simulate(
       : null;
   const ledger = new Ledger(timestamp, options);
   const equity = new Float64Array(n);
+  const returns = new Float64Array(n);
+  const drawdown = new Float64Array(n);
+  let peak = options.initialCapital;
   const exposure = new Float64Array(n);
   let periodsInMarket = 0;
   let ruinIndex: number | null = null;
@@ -254,14 +261,19 @@ export function simulate(
     if (!(equityNow > 0)) {
       equityNow = 0;
       ruinIndex = i;
+      returns[i] = -1;
+      drawdown.fill(-1, i);
       if (ledger.trade) ledger.close(i, close[i] as number, 'ruin', 0, 0);
       ledger.held = 0;
       break;
     }
+    returns[i] = equityNow / (equity[i - 1] as number) - 1;
+    if (equityNow > peak) peak = equityNow;
+    drawdown[i] = equityNow / peak - 1;
     equity[i] = equityNow;
     exposure[i] = ledger.held;
   }
   if (ledger.trade) ledger.close(n - 1, close[n - 1] as number, 'end', equityNow, 0);
   const { trades, totalCosts, traded } = ledger;
-  return { equity, exposure, trades, totalCosts, traded, periodsInMarket, ruinIndex };
+  return { equity, returns, drawdown, exposure, trades, totalCosts, traded, periodsInMarket, ruinIndex };
 }

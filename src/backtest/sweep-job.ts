@@ -72,6 +72,7 @@ export function barsView(bars: BarColumns): Bars {
   if (bars.open) view.open = bars.open;
   if (bars.high) view.high = bars.high;
   if (bars.low) view.low = bars.low;
+  if (bars.volume) view.volume = bars.volume;
   return view;
 }
 

@@ -102,7 +102,7 @@ const optionsSchema = z.strictObject({
 });
 
 function combinations<P>(grid: ParameterGrid<P>): P[] {
-  if (typeof grid !== 'object' || grid === null || Object.keys(grid).length === 0) {
+  if (typeof grid !== 'object' || grid === null || Array.isArray(grid) || Object.keys(grid).length === 0) {
     throw new MlcycleError(
       'INVALID_ARGUMENT',
       'sweep grid must map each parameter name to an array of values',

@@ -21,8 +21,8 @@ export interface WalkForwardOptions<M> {
 
 /** Anything that splits n observations into folds, as `TimeSeriesCV` does. */
 export interface FoldSplitter {
-  /** The folds over observations 0 … n − 1. */
-  split(n: number): Fold[];
+  /** The folds over observations 0 … n − 1; `timestamps` resolve sizes given as durations. */
+  split(n: number, inputs: { timestamps: ArrayLike<number> }): Fold[];
 }
 
 /** A fold's place in a walk-forward study. */
@@ -90,11 +90,12 @@ function sliceBars(bars: Bars, start: number, end: number): Bars {
  */
 export async function walkForward<M>(bars: Bars, options: WalkForwardOptions<M>): Promise<WalkForwardResult> {
   parseOptions(schema, options, 'walkForward options');
-  const n = toBarColumns(bars, { open: false, highLow: false }).close.length;
+  const columns = toBarColumns(bars, { open: false, highLow: false });
+  const n = columns.close.length;
   const backtester = new Backtester(options.backtest ?? {});
   const folds = Array.isArray(options.cv)
     ? (options.cv as readonly Fold[])
-    : (options.cv as FoldSplitter).split(n);
+    : (options.cv as FoldSplitter).split(n, { timestamps: columns.timestamp });
   if (folds.length === 0) throw new MlcycleError('INVALID_ARGUMENT', 'walkForward needs at least one fold');
   const decided = new Float64Array(n);
   const tested = new Int32Array(n).fill(-1);
@@ -110,6 +111,15 @@ export async function walkForward<M>(bars: Bars, options: WalkForwardOptions<M>)
     }
     if (fold.test.length === 0) {
       throw new MlcycleError('INVALID_ARGUMENT', `walkForward fold ${fold.index} has no test bars`);
+    }
+    for (let k = 1; k < fold.test.length; k++) {
+      if ((fold.test[k] as number) <= (fold.test[k - 1] as number)) {
+        throw new MlcycleError(
+          'INVALID_ARGUMENT',
+          `walkForward fold ${fold.index} test bars must be strictly ascending, but ${fold.test[k]} follows ` +
+            `${fold.test[k - 1]}`,
+        );
+      }
     }
     const model = await options.fit([...fold.train], fold);
     const predictions = await options.predict(model, [...fold.test], fold);
@@ -128,8 +138,16 @@ export async function walkForward<M>(bars: Bars, options: WalkForwardOptions<M>)
             'folds whose test bars do not overlap',
         );
       }
+      const exposure = predictions[k];
+      if (typeof exposure !== 'number' || !Number.isFinite(exposure)) {
+        throw new MlcycleError(
+          'INVALID_ARGUMENT',
+          `walkForward predict for fold ${fold.index} must return finite exposures, but the one for bar ${bar} is ` +
+            `${exposure}`,
+        );
+      }
       tested[bar] = fold.index;
-      decided[bar] = predictions[k] as number;
+      decided[bar] = exposure;
     });
     summary.push({
       index: fold.index,
@@ -146,6 +164,12 @@ export async function walkForward<M>(bars: Bars, options: WalkForwardOptions<M>)
       start = Math.min(start, i);
       end = i;
     }
+  }
+  if (end - start < 1) {
+    throw new MlcycleError(
+      'INSUFFICIENT_DATA',
+      `walkForward needs test bars spanning at least two bars to backtest; the folds test only bar ${start}`,
+    );
   }
   const positions = Array.from(decided.subarray(start, end + 1));
   const result = backtester.run({ bars: sliceBars(bars, start, end), positions });
