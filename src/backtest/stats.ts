@@ -10,7 +10,7 @@ export interface StatsSettings {
 }
 
 /** `value[t] / max(value[0..t]) − 1` for an equity curve whose first value is the starting capital. */
-export function drawdownOf(equity: Float64Array): Float64Array {
+function drawdownOf(equity: Float64Array): Float64Array {
   const out = new Float64Array(equity.length);
   let peak = equity[0] as number;
   for (let i = 0; i < equity.length; i++) {
@@ -21,11 +21,9 @@ export function drawdownOf(equity: Float64Array): Float64Array {
   return out;
 }
 
-/**
- * The period returns `equity[t] / equity[t − 1] − 1` for t = 1..n − 1 (0 once equity is gone), into `out` when
- * given (of length n − 1).
- */
-export function periodReturns(equity: Float64Array, out = new Float64Array(equity.length - 1)): Float64Array {
+/** The period returns `value[t] / value[t − 1] − 1` for t = 1..n − 1 (0 once the value is gone). */
+function periodReturns(equity: Float64Array): Float64Array {
+  const out = new Float64Array(equity.length - 1);
   for (let i = 1; i < equity.length; i++) {
     const previous = equity[i - 1] as number;
     out[i - 1] = previous === 0 ? 0 : (equity[i] as number) / previous - 1;
