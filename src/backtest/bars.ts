@@ -23,9 +23,34 @@ function invalid(message: string, details?: Record<string, unknown>): MlcycleErr
   return new MlcycleError('INVALID_ARGUMENT', message, details ? { details } : {});
 }
 
-function priceColumn(values: ArrayLike<number> | undefined, name: string, n: number): Float64Array {
+/** What a numeric column must hold, in the words of its error messages. */
+interface ColumnKind {
+  /** Plural noun for the values, e.g. `positive prices`. */
+  values: string;
+  /** What every value must be, e.g. `finite positive prices`. */
+  each: string;
+  valid: (value: number) => boolean;
+}
+
+const PRICES: ColumnKind = {
+  values: 'positive prices',
+  each: 'finite positive prices',
+  valid: (v) => v > 0 && v !== Number.POSITIVE_INFINITY,
+};
+const VOLUMES: ColumnKind = {
+  values: 'volumes',
+  each: 'finite volumes >= 0',
+  valid: (v) => v >= 0 && v !== Number.POSITIVE_INFINITY,
+};
+
+function column(
+  values: ArrayLike<number> | undefined,
+  name: string,
+  n: number,
+  kind: ColumnKind,
+): Float64Array {
   if (values === undefined || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw invalid(`bars.${name} must be an array of positive prices, received ${formatNumber(values)}`);
+    throw invalid(`bars.${name} must be an array of ${kind.values}, received ${formatNumber(values)}`);
   }
   if (values.length !== n) {
     throw invalid(
@@ -36,33 +61,11 @@ function priceColumn(values: ArrayLike<number> | undefined, name: string, n: num
   const out = values instanceof Float64Array ? values : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (typeof v !== 'number' || !(v > 0) || v === Number.POSITIVE_INFINITY) {
-      throw invalid(
-        `bars.${name} must contain finite positive prices, but bars.${name}[${i}] is ${formatNumber(v)}`,
-        {
-          name: `bars.${name}`,
-          index: i,
-        },
-      );
-    }
-    out[i] = v;
-  }
-  return out;
-}
-
-function volumeColumn(values: ArrayLike<number>, n: number): Float64Array {
-  if (values.length !== n) {
-    throw invalid(
-      `bars.volume must have one value per bar (${n}, as bars.timestamp), received ${values.length}`,
-    );
-  }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw invalid(
-        `bars.volume must contain finite volumes >= 0, but bars.volume[${i}] is ${formatNumber(v)}`,
-      );
+    if (typeof v !== 'number' || !kind.valid(v)) {
+      throw invalid(`bars.${name} must contain ${kind.each}, but bars.${name}[${i}] is ${formatNumber(v)}`, {
+        name: `bars.${name}`,
+        index: i,
+      });
     }
     out[i] = v;
   }
@@ -126,15 +129,15 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
       if (needed) throw invalid(`bars.${name} is required ${why}`);
       return undefined;
     }
-    return priceColumn(values, name, n);
+    return column(values, name, n, PRICES);
   };
   const columns: BarColumns = {
     timestamp,
-    close: priceColumn(bars.close, 'close', n),
+    close: column(bars.close, 'close', n, PRICES),
     open: optional(bars.open, 'open', needs.open, "for execution 'next-open' and for stops"),
     high: optional(bars.high, 'high', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
     low: optional(bars.low, 'low', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
-    volume: bars.volume === undefined ? undefined : volumeColumn(bars.volume, n),
+    volume: bars.volume === undefined ? undefined : column(bars.volume, 'volume', n, VOLUMES),
   };
   if (needs.highLow) assertConsistent(columns);
   return columns;
