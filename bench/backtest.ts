@@ -25,6 +25,7 @@ import { Backtester } from '../src/backtest/backtester.js';
 import { sweep as runGrid } from '../src/backtest/sweep.js';
 import type { BacktestInput, Bars } from '../src/backtest/types.js';
 import { Random } from '../src/core/random.js';
+import { timed, timedAsync } from './lib/timing.js';
 
 const quick = process.argv.includes('--quick');
 const N = 1_000_000;
@@ -83,36 +84,6 @@ function rollingMeans(close: ArrayLike<number>, windows: readonly number[]): Map
   return means;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function timed<T>(fn: () => T): { ms: number; value: T } {
-  let value = fn(); // warm-up: the JIT's first compile is not what a long-running service sees
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    value = fn();
-    times.push(performance.now() - start);
-  }
-  return { ms: median(times), value };
-}
-
-async function timedAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  let value = await fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    value = await fn();
-    times.push(performance.now() - start);
-  }
-  return { ms: median(times), value };
-}
-
 function relativeDifference(a: number | null | undefined, b: number | null | undefined): number {
   const x = a ?? Number.NaN;
   const y = b ?? Number.NaN;
@@ -139,9 +110,9 @@ const bt = new Backtester({
   periodsPerYear: PERIODS_PER_YEAR,
 });
 const input: BacktestInput = { bars, positions };
-const run = timed(() => bt.run(input));
-const runTyped = timed(() => bt.run(input, { series: 'typed' }));
-const runStats = timed(() => bt.run(input, { series: 'none' }));
+const run = timed(() => bt.run(input), RUNS);
+const runTyped = timed(() => bt.run(input, { series: 'typed' }), RUNS);
+const runStats = timed(() => bt.run(input, { series: 'none' }), RUNS);
 
 const sweepBars: Bars = {
   timestamp: bars.timestamp.subarray(0, SWEEP_BARS),
@@ -167,7 +138,7 @@ async function runSweep(): Promise<number[]> {
     sharpe[pairIndex.get(`${row.params.fast}/${row.params.slow}`) as number] = row.stats.sharpe;
   return sharpe;
 }
-const sweep = await timedAsync(runSweep);
+const sweep = await timedAsync(runSweep, RUNS);
 const sweepPerSecond = PAIRS.length / (sweep.ms / 1000);
 
 interface Reference {

@@ -10,24 +10,13 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TimeSeriesCV } from '../src/cv/time-series-cv.js';
+import { timed } from './lib/timing.js';
 
 const quick = process.argv.includes('--quick');
 const N = 1_000_000;
 const RUNS = quick ? 3 : 7;
 const PYTHON = '/usr/bin/python3';
 const labelEnd = Int32Array.from({ length: N }, (_, i) => Math.min(N - 1, i + 5));
-
-function timed(fn: () => unknown): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1] as number;
-}
 
 const expanding = new TimeSeriesCV({ method: 'expanding', nSplits: 5 });
 const purged = new TimeSeriesCV({ method: 'purged-kfold', nSplits: 5, embargo: 0.01 });
@@ -39,9 +28,15 @@ const cpcv = new TimeSeriesCV({
   embargo: 100,
 });
 const rows = [
-  { name: 'expanding, 5 folds', ms: timed(() => expanding.split(N)) },
-  { name: 'purged k-fold, 5 folds, labelEnd + embargo 1%', ms: timed(() => purged.split(N, { labelEnd })) },
-  { name: 'CPCV N=6 k=2 (15 splits), purge 5, embargo 100', ms: timed(() => cpcv.split(N, { labelEnd })) },
+  { name: 'expanding, 5 folds', ms: timed(() => expanding.split(N), RUNS).ms },
+  {
+    name: 'purged k-fold, 5 folds, labelEnd + embargo 1%',
+    ms: timed(() => purged.split(N, { labelEnd }), RUNS).ms,
+  },
+  {
+    name: 'CPCV N=6 k=2 (15 splits), purge 5, embargo 100',
+    ms: timed(() => cpcv.split(N, { labelEnd }), RUNS).ms,
+  },
 ];
 
 let reference: { ms: number; folds: number; testTotal: number } | undefined;

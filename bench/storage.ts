@@ -16,6 +16,7 @@ import type { Storage } from '../src/storage/index.js';
 import { JournalStorage } from '../src/storage/journal.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
+import { median } from './lib/timing.js';
 
 const quick = process.argv.includes('--quick');
 const DOCUMENTS = 100_000;
@@ -109,12 +110,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 let dirCount = 0;
 const freshDir = (): string => mkdtempSync(join(root, `${dirCount++}-`));
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /** Runs `op(0..n-1)` with at most `limit` calls in flight and returns ops per second. */
 async function throughput(n: number, limit: number, op: (i: number) => Promise<unknown>): Promise<number> {

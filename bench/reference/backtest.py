@@ -16,9 +16,9 @@ Prints one JSON object: {"run": {"ms", "stats": {...}}, "sweep": {"ms", "pairs",
 import json
 import math
 import sys
-import time
 
 import numpy as np
+from timing import timed
 
 directory, runs, k, ppy = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 sweep_bars = int(sys.argv[5])
@@ -73,24 +73,14 @@ def sweep(close):
     return sharpe
 
 
-def timed(fn):
-    fn()  # warm-up, as the TypeScript side does
-    times, value = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return float(np.median(times)), value
-
-
 def finite_or_none(x):
     x = float(x)
     return x if math.isfinite(x) else None
 
 
-run_ms, (_, _, run_stats) = timed(lambda: backtest(close, positions))
+run_ms, (_, _, run_stats) = timed(lambda: backtest(close, positions), runs)
 sweep_close = close[:sweep_bars].copy()
-sweep_ms, sharpe = timed(lambda: sweep(sweep_close))
+sweep_ms, sharpe = timed(lambda: sweep(sweep_close), runs)
 print(
     json.dumps(
         {

@@ -6,11 +6,11 @@ Prints one JSON object: {"ks2Sample": {"ms": median, "statistic": s, "pValue": p
 """
 import json
 import sys
-import time
 
 import numpy as np
 from scipy import stats
 from sklearn.metrics import roc_auc_score
+from timing import timed
 
 directory, runs = sys.argv[1], int(sys.argv[2])
 a = np.fromfile(f"{directory}/a.f64")
@@ -19,20 +19,11 @@ labels = np.fromfile(f"{directory}/labels.f64")
 scores = np.fromfile(f"{directory}/scores.f64")
 
 
-def timed(fn):
-    times, value = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return float(np.median(times)), value
-
-
 out = {}
-ms, r = timed(lambda: stats.ks_2samp(a, b))
+ms, r = timed(lambda: stats.ks_2samp(a, b), runs, warmup=False)
 out["ks2Sample"] = {"ms": ms, "value": float(r.statistic), "pValue": float(r.pvalue)}
-ms, v = timed(lambda: roc_auc_score(labels, scores))
+ms, v = timed(lambda: roc_auc_score(labels, scores), runs, warmup=False)
 out["rocAuc"] = {"ms": ms, "value": float(v)}
-ms, v = timed(lambda: stats.wasserstein_distance(a, b))
+ms, v = timed(lambda: stats.wasserstein_distance(a, b), runs, warmup=False)
 out["wasserstein"] = {"ms": ms, "value": float(v)}
 print(json.dumps(out))
