@@ -13,35 +13,51 @@ export interface BarColumns {
   volume: Float64Array | undefined;
 }
 
-/** Which optional price columns a run needs. */
+/** Which optional columns a run needs. */
 export interface BarNeeds {
   open: boolean;
   highLow: boolean;
+  /**
+   * Whether the bars also go to a strategy or a model, which may read any column: every column given is then
+   * checked and carried. Otherwise a column the simulation does not read is left alone.
+   */
+  everyColumn: boolean;
 }
 
 function invalid(message: string, details?: Record<string, unknown>): MlcycleError {
   return new MlcycleError('INVALID_ARGUMENT', message, details ? { details } : {});
 }
 
-/** What a numeric column must hold, in the words of its error messages. */
+/** What a numeric column must hold, in the words of its error messages: finite values above (or from) a bound. */
 interface ColumnKind {
   /** Plural noun for the values, e.g. `positive prices`. */
   values: string;
   /** What every value must be, e.g. `finite positive prices`. */
   each: string;
-  valid: (value: number) => boolean;
+  /** The bound: values must be above it, or at least it when `inclusive`. */
+  lowest: number;
+  inclusive: boolean;
 }
 
 const PRICES: ColumnKind = {
   values: 'positive prices',
   each: 'finite positive prices',
-  valid: (v) => v > 0 && v !== Number.POSITIVE_INFINITY,
+  lowest: 0,
+  inclusive: false,
 };
-const VOLUMES: ColumnKind = {
-  values: 'volumes',
-  each: 'finite volumes >= 0',
-  valid: (v) => v >= 0 && v !== Number.POSITIVE_INFINITY,
-};
+const VOLUMES: ColumnKind = { values: 'volumes', each: 'finite volumes >= 0', lowest: 0, inclusive: true };
+
+/** The index of the first value of `values` that is not a number of the kind, or −1. */
+function firstInvalid(values: ArrayLike<number>, kind: ColumnKind): number {
+  const { lowest, inclusive } = kind;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!((inclusive ? v >= lowest : v > lowest) && v < Number.POSITIVE_INFINITY && typeof v === 'number')) {
+      return i;
+    }
+  }
+  return -1;
+}
 
 function column(
   values: ArrayLike<number> | undefined,
@@ -57,25 +73,36 @@ function column(
       `bars.${name} must have one value per bar (${n}, as bars.timestamp), received ${values.length}`,
     );
   }
-  // A Float64Array is only read, never written, so it is used as is; anything else is copied into one.
-  const out = values instanceof Float64Array ? values : new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !kind.valid(v)) {
-      throw invalid(`bars.${name} must contain ${kind.each}, but bars.${name}[${i}] is ${formatNumber(v)}`, {
-        name: `bars.${name}`,
-        index: i,
-      });
-    }
-    out[i] = v;
+  const bad = firstInvalid(values, kind);
+  if (bad >= 0) {
+    throw invalid(
+      `bars.${name} must contain ${kind.each}, but bars.${name}[${bad}] is ${formatNumber(values[bad])}`,
+      { name: `bars.${name}`, index: bad },
+    );
   }
-  return out;
+  // A Float64Array is only read, never written, so it is used as is; anything else is copied into one.
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
 /** Epoch-ms timestamps, strictly increasing; Dates (and numbers) accepted, as `toEpochMs`. */
 function timestampColumn(raw: ArrayLike<number | Date>): Float64Array {
   const n = raw.length;
-  const out = raw instanceof Float64Array ? raw : new Float64Array(n);
+  if (raw instanceof Float64Array) {
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const ms = raw[i] as number;
+      if (!(ms > previous && ms < Number.POSITIVE_INFINITY)) return checkedTimestamps(raw);
+      previous = ms;
+    }
+    return raw;
+  }
+  return checkedTimestamps(raw);
+}
+
+/** Converts each timestamp, failing on the first that is not a time or not after the one before. */
+function checkedTimestamps(raw: ArrayLike<number | Date>): Float64Array {
+  const n = raw.length;
+  const out = new Float64Array(n);
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const v = raw[i] as number | Date;
@@ -129,7 +156,7 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
       if (needed) throw invalid(`bars.${name} is required ${why}`);
       return undefined;
     }
-    return column(values, name, n, PRICES);
+    return needed || needs.everyColumn ? column(values, name, n, PRICES) : undefined;
   };
   const columns: BarColumns = {
     timestamp,
@@ -137,7 +164,8 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
     open: optional(bars.open, 'open', needs.open, "for execution 'next-open' and for stops"),
     high: optional(bars.high, 'high', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
     low: optional(bars.low, 'low', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
-    volume: bars.volume === undefined ? undefined : column(bars.volume, 'volume', n, VOLUMES),
+    volume:
+      bars.volume === undefined || !needs.everyColumn ? undefined : column(bars.volume, 'volume', n, VOLUMES),
   };
   if (needs.highLow) assertConsistent(columns);
   return columns;

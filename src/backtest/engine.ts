@@ -4,20 +4,37 @@
  * An order's notional is sized on the equity at its fill before costs, and its costs come out of cash, so that
  * with `execution: 'close'` a bar's equity is E[t](1 + p·r − |Δp|·k) − fixed, as documented in docs/backtest.md.
  *
+ * Bars are simulated in blocks whose returns and equity feed the metrics module's accumulators, so that a run
+ * without series allocates nothing per bar: a bar that only holds its exposure is a few multiplications, and
+ * everything else — orders, stops, ruin — takes the general path of {@link BarStepper}.
+ *
  * @module
  */
+import { DrawdownTracker, type MaxDrawdownResult } from '../metrics/drawdown.js';
+import { ReturnAccumulator, type ReturnMoments } from '../metrics/returns.js';
 import type { BarColumns } from './bars.js';
-import type { ResolvedBacktestOptions } from './options.js';
+import { hasStops, type ResolvedBacktestOptions } from './options.js';
 import type { ExitReason, Trade } from './types.js';
 
-/** Everything the statistics need from one simulated run. */
-export interface Simulation {
+/** The per-bar series of a run. */
+export interface SimulatedSeries {
   equity: Float64Array;
-  /** `equity[t] / equity[t − 1] − 1`, with returns[0] = 0 (and 0 once equity is gone). */
+  /** `equity[t] / equity[t − 1] − 1` (to rounding), with returns[0] = 0 (and 0 once equity is gone). */
   returns: Float64Array;
   /** Equity over its running peak minus one; the starting capital is the first peak. */
   drawdown: Float64Array;
   exposure: Float64Array;
+}
+
+/** Everything the statistics need from one simulated run. */
+export interface Simulation {
+  /** The series, when asked for. */
+  series: SimulatedSeries | null;
+  finalEquity: number;
+  /** Moments of the returns of bars 1..n − 1 over the per-period risk-free rate. */
+  moments: ReturnMoments;
+  /** The largest drawdown of the equity curve, located as `maxDrawdownOf` locates it on the drawdown series. */
+  drawdown: MaxDrawdownResult;
   trades: Trade[];
   totalCosts: number;
   /** Σ|change of exposure| over every order. */
@@ -183,64 +200,75 @@ class Stops {
   }
 }
 
-/** Runs the simulation; inputs are already validated. */
-export function simulate(
-  bars: BarColumns,
-  positions: Float64Array,
-  options: ResolvedBacktestOptions,
-): Simulation {
-  const { close, timestamp } = bars;
-  const open = bars.open ?? close;
-  const high = bars.high ?? close;
-  const low = bars.low ?? close;
-  const n = close.length;
-  const atClose = options.execution === 'close';
-  const stops =
-    options.stopLoss !== undefined || options.takeProfit !== undefined || options.trailingStop !== undefined
-      ? new Stops(options)
-      : null;
-  const ledger = new Ledger(timestamp, options);
-  const equity = new Float64Array(n);
-  const returns = new Float64Array(n);
-  const drawdown = new Float64Array(n);
-  let peak = options.initialCapital;
-  const exposure = new Float64Array(n);
-  let periodsInMarket = 0;
-  let ruinIndex: number | null = null;
-  let lastTarget = 0;
-  let flatAfterStop = false;
-  let equityNow = options.initialCapital;
-  equity[0] = equityNow;
+/**
+ * The general bar: orders at the close or the open, gaps and ranges through stops. Holds the state that changes
+ * only on such bars; the simulation loop keeps its own copies of the rest.
+ */
+class BarStepper {
+  readonly ledger: Ledger;
+  /** Whether the last bar stepped had a position on at some point. */
+  inMarket = false;
+  #lastTarget = 0;
+  #flatAfterStop = false;
+  readonly #bars: BarColumns;
+  readonly #positions: Float64Array;
+  readonly #stops: Stops | null;
+  readonly #atClose: boolean;
+  readonly #exposure: Float64Array | null;
 
-  for (let i = 1; i < n; i++) {
-    const decision = positions[i - 1] as number;
-    if (decision !== lastTarget) {
-      lastTarget = decision;
-      flatAfterStop = false;
+  constructor(
+    bars: BarColumns,
+    positions: Float64Array,
+    options: ResolvedBacktestOptions,
+    exposure: Float64Array | null,
+  ) {
+    this.ledger = new Ledger(bars.timestamp, options);
+    this.#bars = bars;
+    this.#positions = positions;
+    this.#stops = hasStops(options) ? new Stops(options) : null;
+    this.#atClose = options.execution === 'close';
+    this.#exposure = exposure;
+  }
+
+  /** The target the simulation loop compares each decision with: a bar whose decision differs is stepped. */
+  get lastTarget(): number {
+    return this.#lastTarget;
+  }
+
+  /** Steps bar i from the equity at bar i − 1's close; returns the equity at bar i's close (≤ 0 is ruin). */
+  step(i: number, equity: number): number {
+    const { ledger } = this;
+    const stops = this.#stops;
+    const close = this.#bars.close;
+    const open = this.#bars.open ?? close;
+    const decision = this.#positions[i - 1] as number;
+    if (decision !== this.#lastTarget) {
+      this.#lastTarget = decision;
+      this.#flatAfterStop = false;
     }
-    let target = flatAfterStop ? 0 : decision;
+    let target = this.#flatAfterStop ? 0 : decision;
     // Along the bar, equity is base · (1 + held · (price / reference − 1)) − owed, owed being the costs of its fills.
-    let base = equityNow;
+    let base = equity;
     let reference = close[i - 1] as number;
     let owed = 0;
-    if (atClose && target !== ledger.held) {
+    if (this.#atClose && target !== ledger.held) {
       owed = ledger.order(i - 1, reference, base, target, 'signal');
-      exposure[i - 1] = target;
+      if (this.#exposure) this.#exposure[i - 1] = target;
     }
     let inMarket = ledger.held !== 0;
     const held = ledger.held;
     const trade = ledger.trade;
     // A trade held through the open meets a gap first, unless a signal closes it at that open anyway.
-    const closesAtOpen = !atClose && target !== held && (target === 0 || target > 0 !== held > 0);
+    const closesAtOpen = !this.#atClose && target !== held && (target === 0 || target > 0 !== held > 0);
     if (stops && trade && trade.entryIndex < i && !closesAtOpen && stops.gapHit(trade, open[i] as number)) {
       const value = base * (1 + held * (stops.price / reference - 1)) - owed;
       base = value - ledger.order(i, stops.price, value, 0, stops.reason);
       reference = stops.price;
       owed = 0;
-      flatAfterStop = true;
+      this.#flatAfterStop = true;
       target = 0;
     }
-    if (!atClose && target !== ledger.held) {
+    if (!this.#atClose && target !== ledger.held) {
       const o = open[i] as number;
       base *= 1 + ledger.held * (o / reference - 1);
       reference = o;
@@ -248,32 +276,190 @@ export function simulate(
     }
     if (ledger.held !== 0) {
       inMarket = true;
-      const t = ledger.trade as OpenTrade;
-      if (stops?.rangeHit(t, high[i] as number, low[i] as number)) {
+      const high = this.#bars.high as Float64Array;
+      const low = this.#bars.low as Float64Array;
+      if (stops?.rangeHit(ledger.trade as OpenTrade, high[i] as number, low[i] as number)) {
         const value = base * (1 + ledger.held * (stops.price / reference - 1)) - owed;
         base = value - ledger.order(i, stops.price, value, 0, stops.reason);
         owed = 0;
-        flatAfterStop = true;
+        this.#flatAfterStop = true;
       }
     }
-    if (inMarket) periodsInMarket++;
-    equityNow = base * (1 + ledger.held * ((close[i] as number) / reference - 1)) - owed;
-    if (!(equityNow > 0)) {
-      equityNow = 0;
-      ruinIndex = i;
-      returns[i] = -1;
-      drawdown.fill(-1, i);
-      if (ledger.trade) ledger.close(i, close[i] as number, 'ruin', 0, 0);
-      ledger.held = 0;
-      break;
-    }
-    returns[i] = equityNow / (equity[i - 1] as number) - 1;
-    if (equityNow > peak) peak = equityNow;
-    drawdown[i] = equityNow / peak - 1;
-    equity[i] = equityNow;
-    exposure[i] = ledger.held;
+    this.inMarket = inMarket;
+    return base * (1 + ledger.held * ((close[i] as number) / reference - 1)) - owed;
   }
-  if (ledger.trade) ledger.close(n - 1, close[n - 1] as number, 'end', equityNow, 0);
-  const { trades, totalCosts, traded } = ledger;
-  return { equity, returns, drawdown, exposure, trades, totalCosts, traded, periodsInMarket, ruinIndex };
+}
+
+/** Bars simulated between two updates of the statistics, with their returns and equity in scratch arrays. */
+const BLOCK = 256;
+
+/**
+ * One run's state between blocks of bars. A block runs on local copies of it, so that a bar that only holds its
+ * exposure is a few multiplications; orders, stops and ruin take the general path of {@link BarStepper}.
+ */
+class Simulator {
+  equity: number;
+  #held = 0;
+  #lastTarget = 0;
+  periodsInMarket = 0;
+  ruinIndex: number | null = null;
+  readonly stepper: BarStepper;
+  readonly moments: ReturnAccumulator;
+  readonly drawdown: DrawdownTracker;
+  readonly #close: Float64Array;
+  readonly #positions: Float64Array;
+  /** Bars holding a position take the general step when stops are set: the loop's target is then NaN. */
+  readonly #stepHeld: boolean;
+  readonly #series: SimulatedSeries | null;
+  /** Where a block's returns and equity go: the series, or scratch arrays indexed from the block's start. */
+  readonly #returns: Float64Array;
+  readonly #values: Float64Array;
+
+  constructor(
+    bars: BarColumns,
+    positions: Float64Array,
+    options: ResolvedBacktestOptions,
+    mar: number,
+    series: SimulatedSeries | null,
+  ) {
+    this.equity = options.initialCapital;
+    this.stepper = new BarStepper(bars, positions, options, series?.exposure ?? null);
+    this.moments = new ReturnAccumulator(mar);
+    this.drawdown = new DrawdownTracker(this.equity);
+    this.#close = bars.close;
+    this.#positions = positions;
+    this.#stepHeld = hasStops(options);
+    this.#series = series;
+    this.#returns = series?.returns ?? new Float64Array(BLOCK);
+    this.#values = series?.equity ?? new Float64Array(BLOCK);
+  }
+
+  /** Simulates bars start..end − 1 and adds them to the statistics. */
+  block(start: number, end: number): void {
+    const close = this.#close;
+    const positions = this.#positions;
+    const { ledger } = this.stepper;
+    const returns = this.#returns;
+    const values = this.#values;
+    const offset = this.#series ? 0 : start;
+    const exposure = this.#series?.exposure;
+    let equity = this.equity;
+    let held = this.#held;
+    let lastTarget = this.#lastTarget;
+    let periodsInMarket = this.periodsInMarket;
+    let ruined = this.ruinIndex !== null;
+    let previousClose = close[start - 1] as number;
+    for (let i = start; i < end; i++) {
+      const price = close[i] as number;
+      const decision = positions[i - 1] as number;
+      let ret = 0;
+      if (decision !== lastTarget && !ruined) {
+        const before = equity;
+        equity = this.stepper.step(i, equity);
+        held = ledger.held;
+        lastTarget = this.#stepHeld && held !== 0 ? Number.NaN : this.stepper.lastTarget;
+        if (this.stepper.inMarket) periodsInMarket++;
+        ret = equity / before - 1;
+        if (!(equity > 0)) {
+          this.#ruin(i);
+          ret = -1;
+          equity = 0;
+          held = 0;
+          ruined = true;
+        }
+      } else if (held !== 0) {
+        ret = held * (price / previousClose - 1);
+        equity *= 1 + ret;
+        periodsInMarket++;
+        if (!(equity > 0)) {
+          this.#ruin(i);
+          ret = -1;
+          equity = 0;
+          held = 0;
+          ruined = true;
+        }
+      }
+      previousClose = price;
+      returns[i - offset] = ret;
+      values[i - offset] = equity;
+      if (exposure) exposure[i] = held;
+    }
+    this.equity = equity;
+    this.#held = held;
+    this.#lastTarget = lastTarget;
+    this.periodsInMarket = periodsInMarket;
+    this.moments.add(returns, start - offset, end - offset);
+    this.drawdown.add(values, start - offset, end - offset, this.#series?.drawdown);
+  }
+
+  /** Equity is gone at bar i: the open trade lost everything, and the account stays empty. */
+  #ruin(i: number): void {
+    const { ledger } = this.stepper;
+    this.ruinIndex = i;
+    if (ledger.trade) ledger.close(i, this.#close[i] as number, 'ruin', 0, 0);
+    ledger.held = 0;
+  }
+}
+
+/**
+ * Runs the simulation; inputs are already validated. The statistics are the same with and without series.
+ *
+ * @param mar - the per-period rate the downside deviation is measured below.
+ */
+export function simulate(
+  bars: BarColumns,
+  positions: Float64Array,
+  options: ResolvedBacktestOptions,
+  mar: number,
+  withSeries: boolean,
+): Simulation {
+  const { close } = bars;
+  const n = close.length;
+  const series: SimulatedSeries | null = withSeries
+    ? {
+        equity: new Float64Array(n),
+        returns: new Float64Array(n),
+        drawdown: new Float64Array(n),
+        exposure: new Float64Array(n),
+      }
+    : null;
+  const simulator = new Simulator(bars, positions, options, mar, series);
+  if (series) series.equity[0] = options.initialCapital;
+  for (let start = 1; start < n; start += BLOCK) simulator.block(start, Math.min(start + BLOCK, n));
+  const { ledger } = simulator.stepper;
+  const { equity } = simulator;
+  if (ledger.trade) ledger.close(n - 1, close[n - 1] as number, 'end', equity, 0);
+  return {
+    series,
+    finalEquity: equity,
+    moments: { ...simulator.moments.moments(), growth: equity / options.initialCapital },
+    drawdown: simulator.drawdown.result(),
+    trades: ledger.trades,
+    totalCosts: ledger.totalCosts,
+    traded: ledger.traded,
+    periodsInMarket: simulator.periodsInMarket,
+    ruinIndex: simulator.ruinIndex,
+  };
+}
+
+/**
+ * Moments and drawdown of buying and holding the bars close to close without costs: the benchmark of every run,
+ * the same path as {@link simulate} holding an exposure of 1 from the first close.
+ */
+export function buyAndHold(close: Float64Array, mar: number): Pick<Simulation, 'moments' | 'drawdown'> {
+  const n = close.length;
+  const moments = new ReturnAccumulator(mar);
+  const drawdown = new DrawdownTracker(close[0] as number);
+  const returns = new Float64Array(BLOCK);
+  for (let start = 1; start < n; start += BLOCK) {
+    const end = Math.min(start + BLOCK, n);
+    for (let i = start; i < end; i++)
+      returns[i - start] = (close[i] as number) / (close[i - 1] as number) - 1;
+    moments.add(returns, 0, end - start);
+    drawdown.add(close, start, end);
+  }
+  return {
+    moments: { ...moments.moments(), growth: (close[n - 1] as number) / (close[0] as number) },
+    drawdown: drawdown.result(),
+  };
 }

@@ -1,6 +1,5 @@
-import { maxDrawdownOf } from '../metrics/drawdown.js';
-import { annualGrowth, perPeriodRate, profitFactor, returnMoments, winRate } from '../metrics/returns.js';
-import type { Simulation } from './engine.js';
+import { annualGrowth, perPeriodRate, profitFactor, winRate } from '../metrics/returns.js';
+import { buyAndHold, type Simulation } from './engine.js';
 import type { BacktestStats, PerformanceStats, Trade } from './types.js';
 
 /** Annualisation settings of a run. */
@@ -9,45 +8,23 @@ export interface StatsSettings {
   riskFreeRate: number;
 }
 
-/** `value[t] / max(value[0..t]) − 1` for an equity curve whose first value is the starting capital. */
-function drawdownOf(equity: Float64Array): Float64Array {
-  const out = new Float64Array(equity.length);
-  let peak = equity[0] as number;
-  for (let i = 0; i < equity.length; i++) {
-    const v = equity[i] as number;
-    if (v > peak) peak = v;
-    out[i] = v / peak - 1;
-  }
-  return out;
-}
-
-/** The period returns `value[t] / value[t − 1] − 1` for t = 1..n − 1 (0 once the value is gone). */
-function periodReturns(equity: Float64Array): Float64Array {
-  const out = new Float64Array(equity.length - 1);
-  for (let i = 1; i < equity.length; i++) {
-    const previous = equity[i - 1] as number;
-    out[i - 1] = previous === 0 ? 0 : (equity[i] as number) / previous - 1;
-  }
-  return out;
-}
-
 /**
- * The headline statistics of an equity curve (starting capital first) and its period returns, with the metrics
- * module's conventions: the calmar ratio is NaN when there is no drawdown or it would be infinite.
+ * The headline statistics of a run's moments and drawdown over `periods` returns, with the metrics module's
+ * conventions: the calmar ratio is NaN when there is no drawdown or it would be infinite.
  */
 export function performanceStats(
-  returns: Float64Array,
-  drawdown: Float64Array,
+  path: Pick<Simulation, 'moments' | 'drawdown'>,
+  periods: number,
   settings: StatsSettings,
 ): PerformanceStats {
-  const { periodsPerYear, riskFreeRate } = settings;
-  const rate = perPeriodRate(riskFreeRate, periodsPerYear);
-  const { growth, mean, std, downside } = returnMoments(returns, rate);
-  const worst = maxDrawdownOf(drawdown);
-  const cagr = annualGrowth(growth, returns.length, periodsPerYear);
+  const { periodsPerYear } = settings;
+  const rate = periodRate(settings);
+  const { growth, mean, std, downside } = path.moments;
+  const worst = path.drawdown;
+  const cagr = annualGrowth(growth, periods, periodsPerYear);
   const calmar = worst.maxDrawdown < 0 ? cagr / -worst.maxDrawdown : Number.NaN;
   const annualise = Math.sqrt(periodsPerYear);
-  const single = returns.length < 2;
+  const single = periods < 2;
   return {
     totalReturn: growth - 1,
     cagr,
@@ -95,18 +72,16 @@ function tradeStats(trades: readonly Trade[]) {
   };
 }
 
-/** Every statistic of a simulated run, from its returns and drawdown series. */
+/** Every statistic of a simulated run over `periods` returns. */
 export function backtestStats(
   simulation: Simulation,
-  returns: Float64Array,
-  drawdown: Float64Array,
+  periods: number,
   settings: StatsSettings,
 ): BacktestStats {
-  const periods = returns.length;
   const trades = tradeStats(simulation.trades);
   return {
-    ...performanceStats(returns, drawdown, settings),
-    finalEquity: simulation.equity[simulation.equity.length - 1] as number,
+    ...performanceStats(simulation, periods, settings),
+    finalEquity: simulation.finalEquity,
     trades: simulation.trades.length,
     winRate: trades.winRate,
     profitFactor: trades.profitFactor,
@@ -121,7 +96,12 @@ export function backtestStats(
   };
 }
 
+/** The per-period rate of a run's annual risk-free rate: Sharpe's excess and Sortino's minimum acceptable return. */
+export function periodRate(settings: StatsSettings): number {
+  return perPeriodRate(settings.riskFreeRate, settings.periodsPerYear);
+}
+
 /** The headline statistics of buying and holding the bars close to close, without costs. */
 export function buyAndHoldStats(close: Float64Array, settings: StatsSettings): PerformanceStats {
-  return performanceStats(periodReturns(close), drawdownOf(close), settings);
+  return performanceStats(buyAndHold(close, periodRate(settings)), close.length - 1, settings);
 }

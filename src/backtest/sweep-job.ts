@@ -104,7 +104,7 @@ export async function runSweepSlice<P>(
         },
       );
     }
-    rows.push(simulateRun(options, bars, positions, benchmark).summary.stats);
+    rows.push(simulateRun(options, bars, positions, false, benchmark).summary.stats);
   }
   return rows;
 }

@@ -9,7 +9,7 @@ import { inferPeriodsPerYear, toBarColumns } from './bars.js';
 import { type BacktestOptions, hasStops, resolveBacktestOptions } from './options.js';
 import { buyAndHoldStats } from './stats.js';
 import { barsView, loadStrategy, runSweepSlice, type SweepJob, type SweepStrategy } from './sweep-job.js';
-import type { BacktestStats, Bars, PerformanceStats } from './types.js';
+import type { BacktestSeries, BacktestStats, Bars, PerformanceStats } from './types.js';
 
 /** The values to try for each parameter; a sweep runs their cartesian product. */
 export type ParameterGrid<P> = { readonly [K in keyof P]: readonly P[K][] };
@@ -164,6 +164,7 @@ export async function sweep<P extends object>(
   const columns = toBarColumns(bars, {
     open: hasStops(settings) || settings.execution === 'next-open',
     highLow: hasStops(settings),
+    everyColumn: true,
   });
   const periodsPerYear = settings.periodsPerYear ?? inferPeriodsPerYear(columns.timestamp);
   const resolved = { ...settings, periodsPerYear };
@@ -213,7 +214,8 @@ export async function sweep<P extends object>(
       rows,
       async (params) => {
         const positions = toPositions(await fn(barsView(columns), params), columns.close.length, resolved);
-        return simulateRun(resolved, columns, positions, benchmark).columns.returns.subarray(1);
+        const { columns: series } = simulateRun(resolved, columns, positions, true, benchmark);
+        return (series as BacktestSeries<Float64Array>).returns.subarray(1);
       },
       resolved.periodsPerYear,
       resolved.riskFreeRate,

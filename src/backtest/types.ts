@@ -126,7 +126,7 @@ export interface BacktestSeries<S> {
   timestamps: S;
   /** Equity at each bar's close; `equity[0]` is the initial capital. */
   equity: S;
-  /** Strategy return of each bar, `equity[t] / equity[t − 1] − 1`; `returns[0] = 0`. */
+  /** Strategy return of each bar, `equity[t] / equity[t − 1] − 1` (to rounding); `returns[0] = 0`. */
   returns: S;
   /** Equity over its running peak minus one (the starting capital counts), each ≤ 0. */
   drawdown: S;

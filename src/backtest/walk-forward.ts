@@ -90,7 +90,7 @@ function sliceBars(bars: Bars, start: number, end: number): Bars {
  */
 export async function walkForward<M>(bars: Bars, options: WalkForwardOptions<M>): Promise<WalkForwardResult> {
   parseOptions(schema, options, 'walkForward options');
-  const columns = toBarColumns(bars, { open: false, highLow: false });
+  const columns = toBarColumns(bars, { open: false, highLow: false, everyColumn: true });
   const n = columns.close.length;
   const backtester = new Backtester(options.backtest ?? {});
   const folds = Array.isArray(options.cv)

@@ -129,3 +129,86 @@ export function maxDrawdownOf(dd: Float64Array): MaxDrawdownResult {
     durationPeriods: (recovery ?? n - 1) - peak,
   };
 }
+
+/** Keeps the cheap test `value < floor` from missing a drawdown that rounding puts just below the deepest. */
+const FLOOR_MARGIN = 1 + 1e-12;
+
+/**
+ * The maximum drawdown of a path of values (an equity curve, prices) fed a range at a time, located as
+ * {@link maxDrawdownOf} locates it on the path's drawdown series `value / running peak − 1`: the first value is the
+ * first peak. Only a value below the deepest drawdown's level so far is divided by its peak.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export class DrawdownTracker {
+  #index = 0;
+  #peak: number;
+  #peakIndex = 0;
+  #worst = 0;
+  #trough = 0;
+  #troughPeak = 0;
+  /** The index back at the trough's peak, −1 until then. */
+  #recovery = 0;
+  #floor: number;
+
+  /** @param first - the path's first value, its first peak. */
+  constructor(first: number) {
+    this.#peak = first;
+    this.#floor = first * FLOOR_MARGIN;
+  }
+
+  /**
+   * Adds `values[start..end)`, the path's next values; writes each one's drawdown to `out` at the same index
+   * when given.
+   */
+  add(values: ArrayLike<number>, start: number, end: number, out?: Float64Array): void {
+    let index = this.#index;
+    let peak = this.#peak;
+    let peakIndex = this.#peakIndex;
+    let worst = this.#worst;
+    let trough = this.#trough;
+    let troughPeak = this.#troughPeak;
+    let recovery = this.#recovery;
+    let floor = this.#floor;
+    for (let i = start; i < end; i++) {
+      const v = values[i] as number;
+      index++;
+      if (v >= peak) {
+        peak = v;
+        peakIndex = index;
+        if (recovery < 0) recovery = index;
+        floor = peak * (1 + worst) * FLOOR_MARGIN;
+      } else if (v < floor) {
+        const drawdown = v / peak - 1;
+        if (drawdown < worst) {
+          worst = drawdown;
+          trough = index;
+          troughPeak = peakIndex;
+          recovery = -1;
+          floor = peak * (1 + worst) * FLOOR_MARGIN;
+        }
+      }
+      if (out) out[i] = v / peak - 1;
+    }
+    this.#index = index;
+    this.#peak = peak;
+    this.#peakIndex = peakIndex;
+    this.#worst = worst;
+    this.#trough = trough;
+    this.#troughPeak = troughPeak;
+    this.#recovery = recovery;
+    this.#floor = floor;
+  }
+
+  /** The deepest drawdown of the values added so far. */
+  result(): MaxDrawdownResult {
+    const recovery = this.#recovery;
+    return {
+      maxDrawdown: this.#worst,
+      peakIndex: this.#troughPeak,
+      troughIndex: this.#trough,
+      recoveryIndex: recovery < 0 ? null : recovery,
+      durationPeriods: (recovery < 0 ? this.#index : recovery) - this.#troughPeak,
+    };
+  }
+}

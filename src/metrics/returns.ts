@@ -115,11 +115,11 @@ export function annualGrowth(growth: number, periods: number, periodsPerYear: nu
   return growth ** (1 / (periods / periodsPerYear)) - 1;
 }
 
-/** What one pass pair over a return series gives every ratio; see {@link returnMoments}. */
+/** What one pass over a return series gives every ratio; see {@link ReturnAccumulator}. */
 export interface ReturnMoments {
   /** ∏(1 + rᵢ). */
   growth: number;
-  /** Mean return (compensated sum). */
+  /** Mean return. */
   mean: number;
   /** Sample standard deviation (ddof = 1), exactly 0 for a constant series; NaN for one return. */
   std: number;
@@ -127,43 +127,118 @@ export interface ReturnMoments {
   downside: number;
 }
 
+/** Returns summed against one shift before they are merged into the running moments. */
+const BLOCK = 256;
+
 /**
- * Growth, mean, sample standard deviation and downside deviation of checked returns in two passes: the one
- * computation behind the CAGR, volatility, Sharpe and Sortino ratios. The deviations are taken from the mean with
- * Björck's correction, as {@link variance}; Sharpe's excess over a constant rate has the same deviations.
+ * Mean, sample standard deviation and downside deviation of returns fed in blocks: the one computation behind the
+ * volatility, Sharpe and Sortino ratios and the backtester's statistics, which feeds it a block of bars at a time.
+ * Deviations are summed against a shift — the first value, then the running mean — and each block of 256 merged
+ * with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two, without a division per value.
+ * A constant series has deviations of exactly 0. Sharpe's excess over a constant rate has the same deviations.
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export class ReturnAccumulator {
+  readonly #mar: number;
+  #growth = 1;
+  /** Σ(2·min(r − mar, 0))² over every value. */
+  #below = 0;
+  /** Values merged, their mean and sum of squared deviations. */
+  #merged = 0;
+  #mean = 0;
+  #m2 = 0;
+  /** The block being summed: its values, its shift, and the sums of their deviations from it. */
+  #inBlock = 0;
+  #shift = 0;
+  #sum = 0;
+  #squares = 0;
+
+  /** @param mar - the minimum acceptable return of the downside deviation. */
+  constructor(mar: number) {
+    this.#mar = mar;
+  }
+
+  /** Adds `r[start..end)`; how the values are split into calls does not change the result. */
+  add(r: ArrayLike<number>, start: number, end: number): void {
+    for (let from = start; from < end; ) {
+      const to = Math.min(end, from + BLOCK - this.#inBlock);
+      this.#sumBlock(r, from, to);
+      from = to;
+      if (this.#inBlock === BLOCK) this.#merge();
+    }
+  }
+
+  /** Adds values that all fall in the current block. */
+  #sumBlock(r: ArrayLike<number>, start: number, end: number): void {
+    if (this.#inBlock === 0) this.#shift = this.#merged === 0 ? (r[start] as number) : this.#mean;
+    const mar = this.#mar;
+    const shift = this.#shift;
+    let growth = this.#growth;
+    let sum = this.#sum;
+    let squares = this.#squares;
+    let below = this.#below;
+    for (let i = start; i < end; i++) {
+      const v = r[i] as number;
+      growth *= 1 + v;
+      const d = v - shift;
+      sum += d;
+      squares += d * d;
+      // 2·min(v − mar, 0), without a branch.
+      const b = v - mar - Math.abs(v - mar);
+      below += b * b;
+    }
+    this.#growth = growth;
+    this.#sum = sum;
+    this.#squares = squares;
+    this.#below = below;
+    this.#inBlock += end - start;
+  }
+
+  #merge(): void {
+    [this.#merged, this.#mean, this.#m2] = this.#merging();
+    this.#inBlock = 0;
+    this.#sum = 0;
+    this.#squares = 0;
+  }
+
+  /** Count, mean and sum of squared deviations with the current block merged in. */
+  #merging(): [number, number, number] {
+    const count = this.#inBlock;
+    if (count === 0) return [this.#merged, this.#mean, this.#m2];
+    const sum = this.#sum;
+    const blockMean = this.#shift + sum / count;
+    const blockM2 = Math.max(this.#squares - (sum * sum) / count, 0);
+    const total = this.#merged + count;
+    const delta = blockMean - this.#mean;
+    return [
+      total,
+      this.#mean + (delta * count) / total,
+      this.#m2 + blockM2 + ((delta * delta * this.#merged) / total) * count,
+    ];
+  }
+
+  /** The moments of the returns added so far. */
+  moments(): ReturnMoments {
+    const [n, mean, m2] = this.#merging();
+    return {
+      growth: this.#growth,
+      mean: n === 0 ? Number.NaN : mean,
+      std: n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN,
+      downside: Math.sqrt(this.#below / 4 / n),
+    };
+  }
+}
+
+/**
+ * {@link ReturnAccumulator}'s moments of checked returns.
  *
  * @internal shared with the backtester; not part of the public surface.
  */
 export function returnMoments(r: Float64Array, mar: number): ReturnMoments {
-  const n = r.length;
-  const first = r[0] as number;
-  let growth = 1;
-  let constant = true;
-  let total = 0;
-  let compensation = 0;
-  for (let i = 0; i < n; i++) {
-    const v = r[i] as number;
-    growth *= 1 + v;
-    if (v !== first) constant = false;
-    const t = total + v;
-    compensation += Math.abs(total) >= Math.abs(v) ? total - t + v : v - t + total;
-    total = t;
-  }
-  const mean = (total + compensation) / n;
-  let squares = 0;
-  let correction = 0;
-  let downside = 0;
-  for (let i = 0; i < n; i++) {
-    const v = r[i] as number;
-    const d = v - mean;
-    squares += d * d;
-    correction += d;
-    const below = v - mar;
-    if (below < 0) downside += below * below;
-  }
-  let std = Number.NaN;
-  if (n > 1) std = constant ? 0 : Math.sqrt((squares - (correction * correction) / n) / (n - 1));
-  return { growth, mean, std, downside: Math.sqrt(downside / n) };
+  const moments = new ReturnAccumulator(mar);
+  moments.add(r, 0, r.length);
+  return moments.moments();
 }
 
 /**

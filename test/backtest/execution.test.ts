@@ -405,7 +405,8 @@ describe('benchmark', () => {
     );
     expect(r.benchmark.sharpe).toBeCloseTo(sharpeRatio(closeReturns, options), 12);
     expect(r.benchmark.sortino).toBeCloseTo(sortinoRatio(closeReturns, options), 12);
-    expect(r.benchmark.calmar).toBeCloseTo(calmarRatio(closeReturns, { periodsPerYear: 252 }), 12);
+    // Growth is the last close over the first here and a product of returns there: equal to rounding.
+    expect(r.benchmark.calmar / calmarRatio(closeReturns, { periodsPerYear: 252 }) - 1).toBeCloseTo(0, 13);
     expect(r.benchmark.maxDrawdown).toBeCloseTo(97 / 104 - 1, 12);
     expect(r.benchmark.maxDrawdown).toBeCloseTo(drawdown.maxDrawdown, 12);
     // Peak close[1] = 104, recovered at close[5] = 106: 4 bars.
@@ -464,6 +465,70 @@ describe('trade accounting', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('series formats', () => {
+  // 1,500 bars: several blocks of the simulation, shorts, leverage, stops and costs.
+  const n = 1500;
+  const close: number[] = [];
+  const open: number[] = [];
+  let price = 100;
+  for (let i = 0; i < n; i++) {
+    open.push(price * (1 + 0.004 * Math.sin(i * 1.7)));
+    price *= 1 + 0.012 * Math.sin(i * 0.37) * Math.cos(i * 0.011) + 0.0004;
+    close.push(price);
+  }
+  const input = {
+    bars: bars(open, close),
+    positions: close.map((_, i) => [0, 1, 1.5, -1, 0.5][Math.floor(i / 37) % 5] as number),
+  };
+  const options: BacktestOptions = {
+    fees: { rate: 0.001, fixed: 1 },
+    slippageBps: 3,
+    maxLeverage: 2,
+    allowShort: true,
+    stopLoss: 0.03,
+    riskFreeRate: 0.02,
+    periodsPerYear: 252,
+  };
+
+  it('gives the same trades and statistics as JSON, typed arrays or no series', () => {
+    const bt = new Backtester(options);
+    const json = bt.run(input);
+    const typed = bt.run(input, { series: 'typed' });
+    const none = bt.run(input, { series: 'none' });
+    expect(json.trades.length).toBeGreaterThan(20);
+    expect(typed.equity).toBeInstanceOf(Float64Array);
+    expect(Array.from(typed.equity)).toEqual(json.equity);
+    expect(Array.from(typed.drawdown)).toEqual(json.drawdown);
+    expect(Object.keys(none).sort()).toEqual(['benchmark', 'periodsPerYear', 'ruinIndex', 'stats', 'trades']);
+    for (const result of [typed, none]) {
+      expect(result.stats).toEqual(json.stats);
+      expect(result.trades).toEqual(json.trades);
+      expect(result.benchmark).toEqual(json.benchmark);
+    }
+  });
+
+  it('computes the statistics of its series as the metrics functions do', () => {
+    const r = new Backtester(options).run(input);
+    const returns = r.returns.slice(1);
+    const settings = { periodsPerYear: 252, riskFreeRate: 0.02 };
+    expect(r.stats.sharpe).toBe(sharpeRatio(returns, settings));
+    expect(r.stats.sortino).toBe(sortinoRatio(returns, settings));
+    expect(r.stats.annualVolatility).toBe(annualVolatility(returns, { periodsPerYear: 252 }));
+    expect(r.stats.maxDrawdown).toBe(Math.min(...r.drawdown));
+    // The equity curve compounds the returns: its drawdown is the returns' drawdown, to rounding.
+    const worst = maxDrawdown(returns);
+    expect(r.stats.maxDrawdown).toBeCloseTo(worst.maxDrawdown, 12);
+    expect(r.stats.maxDrawdownDuration).toBe(worst.durationPeriods);
+    expect(r.stats.totalReturn).toBeCloseTo(totalReturn(returns), 12);
+  });
+
+  it('rejects an unknown series format', () => {
+    expect(() => new Backtester().run(input, { series: 'csv' as 'json' })).toThrow(
+      /Backtester.run options: series/,
     );
   });
 });

@@ -204,6 +204,15 @@ describe('sweep: the bars a strategy sees', () => {
     });
     expect(seen).toEqual(volume);
   });
+
+  it('are checked in every column given, since a strategy may read any of them', async () => {
+    const n = BARS.close.length;
+    const volume = Array.from({ length: n }, (_, i) => (i === 3 ? -1 : 1000));
+    const flat = () => new Array<number>(n).fill(0);
+    await expect(sweep({ ...BARS, volume }, { a: [1] }, flat)).rejects.toThrow(
+      'bars.volume must contain finite volumes >= 0, but bars.volume[3] is -1',
+    );
+  });
 });
 
 describe('movingAverageCrossover', () => {

@@ -151,6 +151,20 @@ describe('Backtester.run bars', () => {
     );
   });
 
+  it('reads and checks only the columns the run uses', () => {
+    const bad = [100, Number.NaN, -1];
+    const unread = { ...valid, open: bad, high: bad, low: bad, volume: bad };
+    const closeOnly = new Backtester({ execution: 'close' }).run({ bars: unread, positions: [1, 1, 1] });
+    expect(closeOnly.equity).toEqual(
+      new Backtester({ execution: 'close' }).run({ bars: valid, positions: [1, 1, 1] }).equity,
+    );
+    expect(runWith({ ...valid, high: bad, low: bad, volume: bad })).not.toThrow();
+    expectInvalid(
+      runWith({ ...valid, open: bad }),
+      'bars.open must contain finite positive prices, but bars.open[1] is NaN',
+    );
+  });
+
   it('rejects a price column whose length differs from the timestamps', () => {
     expectInvalid(
       runWith({ ...valid, close: [100, 101] }),

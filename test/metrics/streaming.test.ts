@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DrawdownTracker, maxDrawdownOf } from '../../src/metrics/drawdown.js';
+import { ReturnAccumulator, returnMoments } from '../../src/metrics/returns.js';
+
+const returns = fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 900 });
+const cuts = fc.array(fc.nat(), { maxLength: 8 });
+
+/** Splits [0, n) at the given points (taken modulo n + 1), as ranges in order. */
+function ranges(n: number, points: number[]): [number, number][] {
+  const bounds = [...new Set([0, ...points.map((p) => p % (n + 1)), n])].sort((a, b) => a - b);
+  return bounds.slice(1).map((end, i) => [bounds[i] as number, end]);
+}
+
+describe('ReturnAccumulator', () => {
+  it('gives the same moments however the returns are split into calls', () => {
+    fc.assert(
+      fc.property(returns, cuts, fc.double({ min: -0.01, max: 0.01, noNaN: true }), (values, points, mar) => {
+        const r = Float64Array.from(values);
+        const split = new ReturnAccumulator(mar);
+        for (const [start, end] of ranges(r.length, points)) split.add(r, start, end);
+        expect(split.moments()).toEqual(returnMoments(r, mar));
+      }),
+    );
+  });
+
+  it('agrees with the two-pass moments to 1e-12 on series longer than a block', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: 300, maxLength: 2000 }),
+        (values) => {
+          const n = values.length;
+          const mean = values.reduce((s, v) => s + v, 0) / n;
+          const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+          const { mean: m, std } = returnMoments(Float64Array.from(values), 0);
+          expect(Math.abs(m - mean)).toBeLessThanOrEqual(
+            1e-12 * Math.max(Math.abs(mean), Math.sqrt(variance)),
+          );
+          expect(Math.abs(std - Math.sqrt(variance))).toBeLessThanOrEqual(
+            1e-12 * Math.sqrt(variance) + 1e-300,
+          );
+        },
+      ),
+    );
+  });
+
+  it('gives a constant series a deviation of exactly 0, across blocks', () => {
+    const { mean, std } = returnMoments(new Float64Array(1000).fill(0.003), 0);
+    expect(mean).toBe(0.003);
+    expect(std).toBe(0);
+  });
+});
+
+describe('DrawdownTracker', () => {
+  it('locates the deepest drawdown as maxDrawdownOf does on the drawdown series, however split', () => {
+    const path = fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 400 });
+    fc.assert(
+      fc.property(path, cuts, (levels, points) => {
+        // Small integer levels make ties, equal peaks and recoveries common.
+        const values = Float64Array.from(levels);
+        const drawdown = new Float64Array(values.length);
+        let peak = values[0] as number;
+        values.forEach((v, i) => {
+          peak = Math.max(peak, v);
+          drawdown[i] = v / peak - 1;
+        });
+        const tracker = new DrawdownTracker(values[0] as number);
+        const written = new Float64Array(values.length);
+        for (const [start, end] of ranges(values.length - 1, points)) {
+          tracker.add(values, start + 1, end + 1, written);
+        }
+        expect(tracker.result()).toEqual(maxDrawdownOf(drawdown));
+        expect(Array.from(written.subarray(1))).toEqual(Array.from(drawdown.subarray(1)));
+      }),
+    );
+  });
+});
