@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertSameLength } from '../core/checks.js';
+import { assertSameLength, formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
 import { sum, toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
@@ -137,4 +137,102 @@ export function chiSquareTest(
   }
   const statistic = sum(terms);
   return { statistic, pValue: chiSquareSf(statistic, dof), dof, expected };
+}
+
+/** Options of {@link chiSquareGoodnessOfFit}. */
+export interface ChiSquareGoodnessOfFitOptions {
+  /**
+   * Delta degrees of freedom: the p-value uses `k − 1 − ddof` degrees of freedom (`k` categories), e.g. one per
+   * parameter estimated from the data to form `expected`. A non-negative integer leaving at least 1.
+   * @defaultValue 0
+   */
+  ddof?: number;
+}
+
+/** The result of {@link chiSquareGoodnessOfFit}. */
+export interface ChiSquareGoodnessOfFitResult {
+  /** Pearson's statistic `Σ (observed − expected)² / expected`. */
+  statistic: number;
+  /** The upper-tail p-value of the statistic under chi-square with `dof` degrees of freedom. */
+  pValue: number;
+  /** Degrees of freedom: `k − 1 − ddof`. */
+  dof: number;
+}
+
+const goodnessOfFitSchema = z.strictObject({ ddof: z.number().int().min(0).default(0) });
+
+/** scipy's relative tolerance between the observed and expected totals. */
+const TOTAL_RTOL = 1e-8;
+
+/**
+ * Pearson's chi-square goodness-of-fit test of observed counts against expected counts over the same categories, as
+ * `scipy.stats.chisquare(observed, expected, ddof)` (scipy 1.10): the statistic is `Σ (o − e)² / e`, the p-value
+ * the chi-square upper tail with `k − 1 − ddof` degrees of freedom. Counts may be fractional (weights).
+ *
+ * Conventions: the two totals must agree to a relative tolerance of 1e-8 (scipy raises otherwise), so scale
+ * `expected` to the observed total first. A category with expected 0 but observed > 0 makes the statistic
+ * Infinity and the p-value 0 (the observation is impossible under the expectation). A category that is 0 in both
+ * contributes 0 to the statistic — scipy gives NaN there — and still counts as a category in `dof`.
+ *
+ * @param observed - observed counts per category, >= 0, at least two categories, not all 0.
+ * @param expected - expected counts per category, in the same order, >= 0, with the same total.
+ * @throws MlcycleError `INVALID_ARGUMENT` when the arrays differ in length, hold a negative or non-finite count, the
+ *   totals differ, observed is all 0, or `ddof` is not an integer in [0, k − 2]; `INSUFFICIENT_DATA` for fewer than
+ *   two categories.
+ * @example
+ * ```ts
+ * chiSquareGoodnessOfFit([16, 18, 16, 14, 12, 12], [16, 16, 16, 16, 16, 8]);
+ * // { statistic: 3.5, pValue: 0.6233876277495822, dof: 5 }
+ * ```
+ */
+export function chiSquareGoodnessOfFit(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  options: ChiSquareGoodnessOfFitOptions = {},
+): ChiSquareGoodnessOfFitResult {
+  const obs = toFiniteArray(observed, 'observed', 2);
+  const exp = toFiniteArray(expected, 'expected', 2);
+  assertSameLength(obs, exp, 'observed', 'expected');
+  const { ddof } = parseOptions(goodnessOfFitSchema, options, 'chiSquareGoodnessOfFit options');
+  checkCounts(obs, 'observed');
+  checkCounts(exp, 'expected');
+  const k = obs.length;
+  const dof = k - 1 - ddof;
+  if (dof < 1) {
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      `ddof must leave at least 1 degree of freedom, but ddof ${ddof} with ${k} categories leaves ${dof}; ` +
+        `pass ddof <= ${k - 2}`,
+      { details: { ddof, categories: k } },
+    );
+  }
+  const observedTotal = sum(obs);
+  const expectedTotal = sum(exp);
+  if (observedTotal === 0) {
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      'observed has a total count of 0; pass at least one positive count',
+    );
+  }
+  if (Math.abs(observedTotal - expectedTotal) > TOTAL_RTOL * Math.min(observedTotal, expectedTotal)) {
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      `observed and expected must have the same total to a relative tolerance of 1e-8, but observed sums to ` +
+        `${formatNumber(observedTotal)} and expected to ${formatNumber(expectedTotal)}; scale expected to the ` +
+        'observed total',
+      { details: { observedTotal, expectedTotal } },
+    );
+  }
+  const terms = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const o = obs[j] as number;
+    const e = exp[j] as number;
+    if (e === 0) {
+      if (o > 0) return { statistic: Number.POSITIVE_INFINITY, pValue: 0, dof };
+      continue; // empty in both: no evidence either way
+    }
+    terms[j] = ((o - e) * (o - e)) / e;
+  }
+  const statistic = sum(terms);
+  return { statistic, pValue: chiSquareSf(statistic, dof), dof };
 }

@@ -4,9 +4,27 @@
  *
  * @module stats
  */
+export {
+  type AndersonKSampleOptions,
+  type AndersonKSampleResult,
+  andersonKSample,
+} from './anderson.js';
 export { regularizedBeta } from './beta.js';
-export { type ChiSquareOptions, type ChiSquareResult, chiSquareTest } from './chi-square.js';
+export {
+  type ChiSquareGoodnessOfFitOptions,
+  type ChiSquareGoodnessOfFitResult,
+  type ChiSquareOptions,
+  type ChiSquareResult,
+  chiSquareGoodnessOfFit,
+  chiSquareTest,
+} from './chi-square.js';
 export { benjaminiHochberg, bonferroni, holm } from './corrections.js';
+export {
+  type CramerVonMisesMethod,
+  type CramerVonMisesOptions,
+  type CramerVonMisesResult,
+  cramerVonMises2Sample,
+} from './cramer-von-mises.js';
 export {
   chiSquareCdf,
   chiSquareSf,
@@ -30,4 +48,9 @@ export { type Alternative, type Ks2SampleOptions, type Ks2SampleResult, ks2Sampl
 export { type MannWhitneyOptions, type MannWhitneyResult, mannWhitneyU } from './mann-whitney.js';
 export { type PsiOptions, type PsiResult, psi } from './psi.js';
 export { type TTestOptions, type TTestResult, welchTTest } from './t-test.js';
+export {
+  type TwoProportionOptions,
+  type TwoProportionResult,
+  twoProportionZTest,
+} from './two-proportion.js';
 export { type WassersteinOptions, wasserstein } from './wasserstein.js';

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type ChiSquareResult, chiSquareTest } from '../../src/stats/chi-square.js';
+import {
+  type ChiSquareGoodnessOfFitResult,
+  type ChiSquareResult,
+  chiSquareGoodnessOfFit,
+  chiSquareTest,
+} from '../../src/stats/chi-square.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
-import { thrown } from '../helpers.js';
+import { expectInvalid, thrown } from '../helpers.js';
 
 interface ChiArgs {
   reference: number[];
@@ -108,5 +113,110 @@ describe('chiSquareTest input errors', () => {
     expect(
       thrown(() => chiSquareTest([1, 2], [3, 1], { yates: true } as never)).message,
     ).toMatchInlineSnapshot(`"Invalid chiSquareTest options: Unrecognized key: "yates""`);
+  });
+});
+
+interface GoodnessArgs {
+  observed: number[];
+  expected: number[];
+  ddof: number;
+}
+
+const goodnessCases = loadReferenceCases('drift_tests').filter((c) => c.fn === 'chiSquareGoodnessOfFit');
+
+describe('chiSquareGoodnessOfFit against scipy.stats.chisquare', () => {
+  it('has reference cases from 2 to 30 categories, with ddof 0 and 1', () => {
+    expect(goodnessCases.length).toBeGreaterThanOrEqual(15);
+    const args = goodnessCases.map((c) => c.args as unknown as GoodnessArgs);
+    expect(Math.min(...args.map((a) => a.observed.length))).toBe(2);
+    expect(Math.max(...args.map((a) => a.observed.length))).toBe(30);
+    expect(new Set(args.map((a) => a.ddof)).size).toBe(2);
+  });
+
+  it.each(
+    goodnessCases.map((c, i) => {
+      const args = c.args as unknown as GoodnessArgs;
+      return [i, args.observed.length, args.ddof, c] as const;
+    }),
+  )('case %i (k = %i, ddof %i) agrees to 1e-9', (_i, _k, _ddof, c) => {
+    const args = c.args as unknown as GoodnessArgs;
+    const expected = c.expected as ChiSquareGoodnessOfFitResult;
+    const actual = chiSquareGoodnessOfFit(args.observed, args.expected, { ddof: args.ddof });
+    expect(actual.dof).toBe(expected.dof);
+    expect(close(actual.statistic, expected.statistic, 1e-9), `chi2 ${actual.statistic}`).toBe(true);
+    expect(close(actual.pValue, expected.pValue, 1e-9), `p ${actual.pValue} vs ${expected.pValue}`).toBe(
+      true,
+    );
+  });
+});
+
+describe('chiSquareGoodnessOfFit behaviour', () => {
+  it('gives statistic Infinity and p-value 0 when a category expected at 0 is observed', () => {
+    expect(chiSquareGoodnessOfFit([3, 1, 6], [4, 0, 6])).toEqual({
+      statistic: Number.POSITIVE_INFINITY,
+      pValue: 0,
+      dof: 2,
+    });
+  });
+
+  it('lets a category that is 0 in both add nothing to the statistic but count in dof', () => {
+    const withEmpty = chiSquareGoodnessOfFit([4, 0, 7, 9], [5, 0, 8, 7]);
+    const without = chiSquareGoodnessOfFit([4, 7, 9], [5, 8, 7]);
+    expect(withEmpty.statistic).toBe(without.statistic);
+    expect(withEmpty.dof).toBe(3);
+    expect(without.dof).toBe(2);
+  });
+
+  it('gives statistic 0 and p-value 1 when observed equals expected', () => {
+    expect(chiSquareGoodnessOfFit([5, 10, 15], [5, 10, 15])).toEqual({ statistic: 0, pValue: 1, dof: 2 });
+  });
+});
+
+describe('chiSquareGoodnessOfFit input errors', () => {
+  it('rejects totals that differ by more than 1e-8 relative, saying what to do', () => {
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([10, 20, 30], [10, 20, 31]),
+      'observed and expected must have the same total to a relative tolerance of 1e-8, but observed sums to 60 ' +
+        'and expected to 61; scale expected to the observed total',
+    );
+    expect(chiSquareGoodnessOfFit([30, 70], [30, 70 + 5e-7]).dof).toBe(1);
+  });
+
+  it('rejects negative counts, an all-zero observation and arrays of different lengths', () => {
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([1, 2], [4, -1]),
+      'expected must contain only counts >= 0, but expected[1] is -1',
+    );
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([0, 0], [0, 0]),
+      'observed has a total count of 0; pass at least one positive count',
+    );
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([1, 2, 3], [3, 3]),
+      'observed and expected must have the same length, but observed has 3 and expected has 2',
+    );
+  });
+
+  it('rejects fewer than two categories and a ddof that leaves no degree of freedom', () => {
+    const single = thrown(() => chiSquareGoodnessOfFit([5], [5]));
+    expect(single.code).toBe('INSUFFICIENT_DATA');
+    expect(single.message).toBe('observed needs at least 2 values, received 1');
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([1, 2, 3], [2, 2, 2], { ddof: 2 }),
+      'ddof must leave at least 1 degree of freedom, but ddof 2 with 3 categories leaves 0; pass ddof <= 1',
+    );
+  });
+
+  it('rejects non-finite counts and invalid options', () => {
+    expectInvalid(
+      () => chiSquareGoodnessOfFit([1, Number.POSITIVE_INFINITY], [3, 1]),
+      'observed must contain only finite numbers, but observed[1] is Infinity',
+    );
+    expect(thrown(() => chiSquareGoodnessOfFit([1, 2], [2, 1], { ddof: 0.5 })).message).toMatchInlineSnapshot(
+      `"Invalid chiSquareGoodnessOfFit options: ddof: Invalid input: expected int, received number (received 0.5)"`,
+    );
+    expect(
+      thrown(() => chiSquareGoodnessOfFit([1, 2], [2, 1], { lambda: 1 } as never)).message,
+    ).toMatchInlineSnapshot(`"Invalid chiSquareGoodnessOfFit options: Unrecognized key: "lambda""`);
   });
 });

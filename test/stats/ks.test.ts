@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Ks2SampleResult, ks2Sample } from '../../src/stats/ks.js';
+import { sortedCopy } from '../../src/core/numeric.js';
+import { type Ks2SampleResult, ks2Sample, ks2SampleSorted } from '../../src/stats/ks.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
 import { thrown } from '../helpers.js';
 
@@ -135,5 +136,33 @@ describe('ks2Sample input errors', () => {
   it('rejects unknown options', () => {
     const error = thrown(() => ks2Sample([1], [2], { mode: 'exact' } as never));
     expect(error.message).toMatchInlineSnapshot(`"Invalid ks2Sample options: Unrecognized key: "mode""`);
+  });
+});
+
+describe('ks2SampleSorted (internal)', () => {
+  it('returns exactly what ks2Sample returns, for every method and alternative, with ties and without', () => {
+    const samples = [
+      [pseudoSample(9, 3), pseudoSample(14, 5, 0.2)],
+      [
+        pseudoSample(300, 7).map((v) => Math.round(v * 10)),
+        pseudoSample(250, 9, 0.05).map((v) => Math.round(v * 10)),
+      ],
+      [pseudoSample(12_000, 11), pseudoSample(9_000, 13, 0.01)],
+    ];
+    for (const [a, b] of samples as [Float64Array, Float64Array][]) {
+      for (const method of ['auto', 'exact', 'asymp'] as const) {
+        for (const alternative of ['two-sided', 'less', 'greater'] as const) {
+          expect(ks2SampleSorted(sortedCopy(a), sortedCopy(b), { method, alternative })).toEqual(
+            ks2Sample(a, b, { method, alternative }),
+          );
+        }
+      }
+    }
+  });
+
+  it('defaults to method auto and the two-sided alternative', () => {
+    const a = pseudoSample(40, 17);
+    const b = pseudoSample(30, 19, 0.3);
+    expect(ks2SampleSorted(sortedCopy(a), sortedCopy(b))).toEqual(ks2Sample(a, b));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sortedCopy } from '../../src/core/numeric.js';
 import { Random } from '../../src/core/random.js';
-import { wasserstein } from '../../src/stats/wasserstein.js';
+import { wasserstein, wassersteinSorted } from '../../src/stats/wasserstein.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
 import { thrown } from '../helpers.js';
 
@@ -137,5 +138,31 @@ describe('bad input', () => {
     ).toThrowErrorMatchingInlineSnapshot(
       `[MlcycleError: Invalid wasserstein options: aWeights: expected an array of numbers (received 3)]`,
     );
+  });
+});
+
+describe('wassersteinSorted (internal)', () => {
+  it('returns exactly what wasserstein returns without weights', () => {
+    const rng = new Random(13);
+    for (const [n, m] of [
+      [1, 1],
+      [5, 9],
+      [2000, 3000],
+      [100_000, 100_000],
+    ] as const) {
+      const a = Array.from({ length: n }, () => Math.round(rng.normal() * 100) / 100);
+      const b = Array.from({ length: m }, () => rng.normal(0.1));
+      expect(wassersteinSorted(sortedCopy(a), sortedCopy(b))).toBe(wasserstein(a, b));
+    }
+  });
+
+  it('agrees with the scipy reference cases that have no weights', () => {
+    const unweighted = cases.filter((c) => !('aWeights' in c.args) && !('bWeights' in c.args));
+    expect(unweighted.length).toBeGreaterThanOrEqual(10);
+    for (const c of unweighted) {
+      const { a, b } = c.args as unknown as WassersteinArgs;
+      const expected = c.expected as number;
+      expect(close(wassersteinSorted(sortedCopy(a), sortedCopy(b)), expected, 1e-9)).toBe(true);
+    }
   });
 });
