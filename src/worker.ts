@@ -61,6 +61,7 @@ type JobFunction = (input: unknown) => unknown;
 /** Built-in tasks by name. Each entry imports its module lazily, so a worker loads only the tasks it runs. */
 const builtInTasks: Readonly<Record<string, () => Promise<JobFunction>>> = {
   'backtest.sweep': () => import('./backtest/sweep-job.js').then((m) => m.runSweepJob as JobFunction),
+  'drift.columns': () => import('./drift/column-job.js').then((m) => m.measureColumns as JobFunction),
 };
 
 const loaded = new Map<string, Promise<JobFunction>>();
