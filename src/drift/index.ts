@@ -32,4 +32,27 @@ export {
   type FeatureDrift,
   type RowCounts,
 } from './report.js';
+export {
+  ADWIN,
+  type AdwinOptions,
+  type AdwinSnapshot,
+  CUSUM,
+  type CusumOptions,
+  type CusumSnapshot,
+  DDM,
+  type DdmOptions,
+  type DdmSnapshot,
+  type DetectorState,
+  EDDM,
+  type EddmOptions,
+  type EddmSnapshot,
+  KSWIN,
+  type KswinOptions,
+  type KswinSnapshot,
+  PageHinkley,
+  type PageHinkleyMode,
+  type PageHinkleyOptions,
+  type PageHinkleySnapshot,
+  type StreamingDetector,
+} from './streaming/index.js';
 export type { DriftTestName } from './tests.js';
