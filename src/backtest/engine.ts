@@ -360,24 +360,17 @@ class Simulator {
         lastTarget = this.#stepHeld && held !== 0 ? Number.NaN : this.stepper.lastTarget;
         if (this.stepper.inMarket) periodsInMarket++;
         ret = equity / before - 1;
-        if (!(equity > 0)) {
-          this.#ruin(i);
-          ret = -1;
-          equity = 0;
-          held = 0;
-          ruined = true;
-        }
       } else if (held !== 0) {
         ret = held * (price / previousClose - 1);
         equity *= 1 + ret;
         periodsInMarket++;
-        if (!(equity > 0)) {
-          this.#ruin(i);
-          ret = -1;
-          equity = 0;
-          held = 0;
-          ruined = true;
-        }
+      }
+      if (!(equity > 0) && !ruined) {
+        this.#ruin(i);
+        ret = -1;
+        equity = 0;
+        held = 0;
+        ruined = true;
       }
       previousClose = price;
       returns[i - offset] = ret;

@@ -16,10 +16,10 @@ export {
   type WindowDrift,
   type WindowOptions,
 } from './detector.js';
+export { mergeProfiles } from './merge.js';
 export {
   type CategoricalProfile,
   type ColumnProfile,
-  mergeProfiles,
   type NumericProfile,
   type ProfileOptions,
   profileReference,

@@ -168,37 +168,54 @@ export function normalisedWasserstein(reference: PreparedReference, current: Cur
   return wassersteinSorted(a, b) / Math.max((reference as { std: number }).std, 0.001);
 }
 
+/** A two-sample test of numbers with a p-value, at 5%. */
+function numericTest(test: (a: Float64Array, b: Float64Array) => TestOutcome): TestDefinition {
+  return {
+    pValue: true,
+    threshold: 0.05,
+    numeric: true,
+    categorical: false,
+    run: (r, c) => {
+      const { statistic, pValue } = test(...numericPair(r, c));
+      return { statistic, pValue };
+    },
+  };
+}
+
+/** A distance between the binned reference and current counts, at 0.1. */
+function binnedDistance(distance: (reference: number[], current: number[]) => number): TestDefinition {
+  return {
+    pValue: false,
+    threshold: 0.1,
+    numeric: true,
+    categorical: true,
+    run: (r, c) => {
+      const counts = binnedCounts(r, c);
+      return { statistic: distance(counts.reference, counts.current), pValue: undefined };
+    },
+  };
+}
+
+/** A test on the counts per value or label, with a p-value, at 5%. */
+function countTest(test: (counts: ReturnType<typeof labelCounts>) => TestOutcome): TestDefinition {
+  return {
+    pValue: true,
+    threshold: 0.05,
+    numeric: true,
+    categorical: true,
+    run: (r, c) => {
+      const { statistic, pValue } = test(labelCounts(r, c));
+      return { statistic, pValue };
+    },
+  };
+}
+
+const total = (counts: readonly number[]) => counts.reduce((s, x) => s + x, 0);
+
 const TESTS: Readonly<Record<DriftTestName, TestDefinition>> = {
-  ks: {
-    pValue: true,
-    threshold: 0.05,
-    numeric: true,
-    categorical: false,
-    run: (r, c) => {
-      const result = ks2SampleSorted(...numericPair(r, c));
-      return { statistic: result.statistic, pValue: result.pValue };
-    },
-  },
-  anderson: {
-    pValue: true,
-    threshold: 0.05,
-    numeric: true,
-    categorical: false,
-    run: (r, c) => {
-      const result = andersonTwoSorted(...numericPair(r, c));
-      return { statistic: result.statistic, pValue: result.pValue };
-    },
-  },
-  'cramer-von-mises': {
-    pValue: true,
-    threshold: 0.05,
-    numeric: true,
-    categorical: false,
-    run: (r, c) => {
-      const result = cramerVonMisesSorted(...numericPair(r, c));
-      return { statistic: result.statistic, pValue: result.pValue };
-    },
-  },
+  ks: numericTest((a, b) => ks2SampleSorted(a, b)),
+  anderson: numericTest((a, b) => andersonTwoSorted(a, b)),
+  'cramer-von-mises': numericTest((a, b) => cramerVonMisesSorted(a, b)),
   wasserstein: {
     pValue: false,
     threshold: 0.1,
@@ -206,88 +223,36 @@ const TESTS: Readonly<Record<DriftTestName, TestDefinition>> = {
     categorical: false,
     run: (r, c) => ({ statistic: normalisedWasserstein(r, c), pValue: undefined }),
   },
-  chi2: {
-    pValue: true,
-    threshold: 0.05,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      // Evidently's goodness of fit: the current counts against the reference's scaled to the current total.
-      const counts = labelCounts(r, c);
-      const scale = counts.current.reduce((s, x) => s + x, 0) / counts.reference.reduce((s, x) => s + x, 0);
-      const result = chiSquareGoodnessOfFit(
-        counts.current,
-        counts.reference.map((x) => x * scale),
-      );
-      return { statistic: result.statistic, pValue: result.pValue };
-    },
-  },
-  z: {
-    pValue: true,
-    threshold: 0.05,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      // The share of the first label (the reference's most common first in its order) in each sample.
-      const counts = labelCounts(r, c);
-      const totalRef = counts.reference.reduce((s, x) => s + x, 0);
-      const totalCur = counts.current.reduce((s, x) => s + x, 0);
-      const result = twoProportionZTest(
-        Math.round(counts.reference[0] ?? 0),
-        Math.round(totalRef),
-        counts.current[0] ?? 0,
-        totalCur,
-      );
-      return { statistic: result.statistic, pValue: result.pValue };
-    },
-  },
-  psi: {
-    pValue: false,
-    threshold: 0.1,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      const counts = binnedCounts(r, c);
-      const p = shares(counts.reference);
-      const q = shares(counts.current);
-      // Population Stability Index, as `psi` in the statistics module: Σ (c − r) · ln(c / r).
-      let statistic = 0;
-      for (let i = 0; i < p.length; i++) {
-        statistic += ((q[i] as number) - (p[i] as number)) * Math.log((q[i] as number) / (p[i] as number));
-      }
-      return { statistic, pValue: undefined };
-    },
-  },
-  js: {
-    pValue: false,
-    threshold: 0.1,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      const counts = binnedCounts(r, c);
-      return { statistic: jensenShannon(counts.reference, counts.current), pValue: undefined };
-    },
-  },
-  hellinger: {
-    pValue: false,
-    threshold: 0.1,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      const counts = binnedCounts(r, c);
-      return { statistic: hellinger(counts.reference, counts.current), pValue: undefined };
-    },
-  },
-  kl: {
-    pValue: false,
-    threshold: 0.1,
-    numeric: true,
-    categorical: true,
-    run: (r, c) => {
-      const counts = binnedCounts(r, c);
-      return { statistic: klDivergence(shares(counts.reference), shares(counts.current)), pValue: undefined };
-    },
-  },
+  // Evidently's goodness of fit: the current counts against the reference's scaled to the current total.
+  chi2: countTest((counts) => {
+    const scale = total(counts.current) / total(counts.reference);
+    return chiSquareGoodnessOfFit(
+      counts.current,
+      counts.reference.map((x) => x * scale),
+    );
+  }),
+  // The share of the first value or label in each sample (two-sided: which one does not matter with two).
+  z: countTest((counts) =>
+    twoProportionZTest(
+      Math.round(counts.reference[0] ?? 0),
+      Math.round(total(counts.reference)),
+      counts.current[0] ?? 0,
+      total(counts.current),
+    ),
+  ),
+  psi: binnedDistance((reference, current) => {
+    const p = shares(reference);
+    const q = shares(current);
+    // Population Stability Index, as `psi` in the statistics module: Σ (c − r) · ln(c / r).
+    let statistic = 0;
+    for (let i = 0; i < p.length; i++) {
+      statistic += ((q[i] as number) - (p[i] as number)) * Math.log((q[i] as number) / (p[i] as number));
+    }
+    return statistic;
+  }),
+  js: binnedDistance((reference, current) => jensenShannon(reference, current)),
+  hellinger: binnedDistance((reference, current) => hellinger(reference, current)),
+  kl: binnedDistance((reference, current) => klDivergence(shares(reference), shares(current))),
 };
 
 /** A test's definition: threshold, kind and run. */

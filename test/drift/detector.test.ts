@@ -246,6 +246,45 @@ describe('reference profile', () => {
   });
 });
 
+describe('inputs and outputs', () => {
+  const random = new Random(11);
+  const reference = normalColumns(random, 300);
+  const current = normalColumns(random, 300, 0.3);
+  const rowsOf = (columns: Columns) =>
+    (columns.x as number[]).map((_, i) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]])));
+
+  it('reads rows and columns alike', async () => {
+    const fromColumns = await new DriftDetector({ reference }).detect(current);
+    const fromRows = await new DriftDetector({ reference: rowsOf(reference) }).detect(rowsOf(current));
+    expect(fromRows.toJSON()).toEqual(fromColumns.toJSON());
+  });
+
+  it('tests prediction drift with the default test for numbers and for labels', async () => {
+    const detector = new DriftDetector({ reference });
+    const shifted = await detector.detectPredictions(reference.x as number[], current.x as number[]);
+    expect(Object.keys(shifted.features)).toEqual(['prediction']);
+    expect(shifted.features.prediction).toMatchObject({ kind: 'numeric', test: 'ks', drifted: true });
+    const labels = await detector.detectPredictions(
+      ['up', 'down', 'up', 'down', 'up', 'down'],
+      ['up', 'up', 'up', 'up', 'up', 'up'],
+    );
+    expect(labels.features.prediction).toMatchObject({ kind: 'categorical', test: 'z' });
+  });
+
+  it('emits quality events for flagged columns', async () => {
+    const detector = new DriftDetector({ reference: { g: ['a', 'b', 'a', 'b'] } });
+    const events: unknown[] = [];
+    detector.on('quality', (q) => events.push(q));
+    await detector.detect({ g: ['a', 'c', null, null] });
+    expect(events).toEqual([
+      {
+        column: 'g',
+        quality: expect.objectContaining({ newCategories: ['c'], vanishedCategories: ['b'], flagged: true }),
+      },
+    ]);
+  });
+});
+
 describe('workers, windows, events and text', () => {
   const random = new Random(10);
   const reference = normalColumns(random, 400);
