@@ -1,6 +1,7 @@
-import { z } from 'zod';
 import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
+import { type AdwinOptions, type AdwinSnapshot, optionsSchema, snapshotSchema } from './adwin-schema.js';
+import { DetectorBase } from './base.js';
 import {
   assertFiniteValue,
   type DetectorState,
@@ -10,68 +11,7 @@ import {
   type StreamingDetector,
 } from './types.js';
 
-/** Options of {@link ADWIN}. */
-export interface AdwinOptions {
-  /**
-   * Confidence of the cut test: a cut is made when the two sub-windows' means differ by more than the Hoeffding-style
-   * bound ε_cut at this confidence. Smaller values make fewer, later detections.
-   * @defaultValue 0.002
-   */
-  delta?: number;
-  /** Check for a change every `clock` values (1 checks after every value). @defaultValue 32 */
-  clock?: number;
-  /** Buckets of each size kept before the two oldest are merged into one of twice the size. @defaultValue 5 */
-  maxBuckets?: number;
-  /** The smallest length of each of the two sub-windows compared. @defaultValue 5 */
-  minWindowLength?: number;
-  /** No change is looked for until the window holds more than this many values. @defaultValue 10 */
-  gracePeriod?: number;
-}
-
-const optionsSchema = z.strictObject({
-  delta: z.number().gt(0).lt(1).default(0.002),
-  clock: z.number().int().min(1).default(32),
-  maxBuckets: z.number().int().min(1).max(1000).default(5),
-  minWindowLength: z.number().int().min(1).default(5),
-  gracePeriod: z.number().int().min(0).default(10),
-});
-
-/** The plain-JSON state of an {@link ADWIN}, from {@link ADWIN.toJSON}. */
-export interface AdwinSnapshot {
-  /** Always `'ADWIN'`. */
-  kind: 'ADWIN';
-  /** The options, defaults filled in. */
-  options: Required<AdwinOptions>;
-  /** Values read since construction or reset. */
-  updates: number;
-  /** Whether the last update flagged a drift. */
-  drift: boolean;
-  /** Values read since the detector last started afresh (the clock's phase). */
-  tick: number;
-  /** Number of values in the window. */
-  width: number;
-  /** Sum of the values in the window. */
-  total: number;
-  /** Sum of squared deviations from the window's mean. */
-  variance: number;
-  /** Drifts flagged since the detector last started afresh. */
-  detections: number;
-  /** Bucket rows, newest (size 1) first; each row lists its buckets oldest first as `[total, variance]` pairs. */
-  rows: [number, number][][];
-}
-
-const snapshotSchema = z.strictObject({
-  kind: z.literal('ADWIN'),
-  options: optionsSchema.required(),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
-  tick: z.number().int().min(0),
-  width: z.number().min(0),
-  total: z.number(),
-  variance: z.number(),
-  detections: z.number().int().min(0),
-  rows: z.array(z.array(z.tuple([z.number(), z.number()]))).max(64),
-});
+export type { AdwinOptions, AdwinSnapshot } from './adwin-schema.js';
 
 /** Rows of buckets: row r holds buckets of 2^r values; 64 rows cover any window a double can count. */
 const MAX_ROWS = 64;
@@ -101,7 +41,7 @@ const MAX_ROWS = 64;
  * }
  * ```
  */
-export class ADWIN implements StreamingDetector {
+export class ADWIN extends DetectorBase implements StreamingDetector {
   private readonly options: Required<AdwinOptions>;
   private readonly stride: number;
   private readonly totals: Float64Array;
@@ -113,31 +53,15 @@ export class ADWIN implements StreamingDetector {
   private windowTotal = 0;
   private windowVariance = 0;
   private detections = 0;
-  private seen = 0;
-  private lastDrift = false;
 
   /** @param options - see {@link AdwinOptions}; validated once, here. */
   constructor(options: AdwinOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'ADWIN options');
     // One spare slot per row: a row briefly holds maxBuckets + 1 buckets before it is compressed.
     this.stride = this.options.maxBuckets + 1;
     this.totals = new Float64Array(MAX_ROWS * this.stride);
     this.variances = new Float64Array(MAX_ROWS * this.stride);
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Always `false`: ADWIN has no warning zone. */
-  get warning(): boolean {
-    return false;
-  }
-
-  /** Values read since construction or {@link ADWIN.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** Number of values in the current window. */
@@ -168,20 +92,13 @@ export class ADWIN implements StreamingDetector {
   /** Reads one value; see the class description. */
   update(x: number): DetectorState {
     assertFiniteValue(x, 'ADWIN');
-    if (this.lastDrift) this.clearWindow();
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     this.insert(x);
     this.tick++;
     this.lastDrift =
       this.tick % this.options.clock === 0 && this.windowWidth > this.options.gracePeriod && this.shrink();
     return this.lastDrift ? DRIFT : STABLE;
-  }
-
-  /** Empties the window and forgets the update count. */
-  reset(): void {
-    this.clearWindow();
-    this.seen = 0;
-    this.lastDrift = false;
   }
 
   /** A plain-JSON snapshot of the whole state; {@link ADWIN.fromJSON} restores it. */
@@ -198,8 +115,7 @@ export class ADWIN implements StreamingDetector {
     return {
       kind: 'ADWIN',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       tick: this.tick,
       width: this.windowWidth,
       total: this.windowTotal,
@@ -227,8 +143,7 @@ export class ADWIN implements StreamingDetector {
         adwin.variances[r * adwin.stride + k] = variance;
       });
     });
-    adwin.seen = s.updates;
-    adwin.lastDrift = s.drift;
+    adwin.restoreProgress(s);
     adwin.tick = s.tick;
     adwin.windowWidth = s.width;
     adwin.windowTotal = s.total;
@@ -237,7 +152,8 @@ export class ADWIN implements StreamingDetector {
     return adwin;
   }
 
-  private clearWindow(): void {
+  // Empties the window (the bucket rows and sums), the statistics ADWIN starts afresh from.
+  protected override restart(): void {
     this.counts.fill(0);
     this.totals.fill(0);
     this.variances.fill(0);

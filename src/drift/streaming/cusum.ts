@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../../core/options.js';
+import { DetectorBase, progressShape } from './base.js';
 import {
   assertFiniteValue,
   type DetectorState,
@@ -63,8 +64,7 @@ export interface CusumSnapshot {
 const snapshotSchema = z.strictObject({
   kind: z.literal('CUSUM'),
   options: z.strictObject(optionsShape),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
+  ...progressShape,
   calibrated: z.number().int().min(0),
   calibrationMean: z.number(),
   calibrationM2: z.number().min(0),
@@ -94,7 +94,7 @@ const snapshotSchema = z.strictObject({
  * for (const [i, error] of errors.entries()) if (cusum.update(error).drift) console.log(`mean shifted at ${i}`);
  * ```
  */
-export class CUSUM implements StreamingDetector {
+export class CUSUM extends DetectorBase implements StreamingDetector {
   private readonly options: CusumOptions & Required<Pick<CusumOptions, 'k' | 'h' | 'minInstances'>>;
   private readonly needsCalibration: boolean;
   private calibrated = 0;
@@ -104,29 +104,13 @@ export class CUSUM implements StreamingDetector {
   private sigma = 1;
   private upperSum = 0;
   private lowerSum = 0;
-  private seen = 0;
-  private lastDrift = false;
 
   /** @param options - see {@link CusumOptions}; validated once, here. */
   constructor(options: CusumOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'CUSUM options');
     this.needsCalibration = this.options.target === undefined || this.options.std === undefined;
     this.settle();
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Always `false`: CUSUM has no warning zone. */
-  get warning(): boolean {
-    return false;
-  }
-
-  /** Values read since construction or {@link CUSUM.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** The upper cumulative sum C⁺ (σ units). */
@@ -142,7 +126,7 @@ export class CUSUM implements StreamingDetector {
   /** Reads one value; see the class description. */
   update(x: number): DetectorState {
     assertFiniteValue(x, 'CUSUM');
-    if (this.lastDrift) this.restart();
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     if (this.needsCalibration && this.calibrated < this.options.minInstances) {
       this.calibrated++;
@@ -163,19 +147,12 @@ export class CUSUM implements StreamingDetector {
     return this.lastDrift ? DRIFT : STABLE;
   }
 
-  /** Forgets everything seen so far, including the update count. */
-  reset(): void {
-    this.restart();
-    this.seen = 0;
-  }
-
   /** A plain-JSON snapshot of the whole state; {@link CUSUM.fromJSON} restores it. */
   toJSON(): CusumSnapshot {
     return {
       kind: 'CUSUM',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       calibrated: this.calibrated,
       calibrationMean: this.calibrationMean,
       calibrationM2: this.calibrationM2,
@@ -188,8 +165,7 @@ export class CUSUM implements StreamingDetector {
   static fromJSON(snapshot: CusumSnapshot): CUSUM {
     const s = parseSnapshot(snapshotSchema, snapshot, 'CUSUM');
     const cusum = new CUSUM(s.options);
-    cusum.seen = s.updates;
-    cusum.lastDrift = s.drift;
+    cusum.restoreProgress(s);
     cusum.calibrated = s.calibrated;
     cusum.calibrationMean = s.calibrationMean;
     cusum.calibrationM2 = s.calibrationM2;
@@ -206,13 +182,12 @@ export class CUSUM implements StreamingDetector {
     this.sigma = this.options.std ?? (n > 1 ? Math.sqrt(this.calibrationM2 / (n - 1)) : 1);
   }
 
-  private restart(): void {
+  protected override restart(): void {
     this.calibrated = 0;
     this.calibrationMean = 0;
     this.calibrationM2 = 0;
     this.upperSum = 0;
     this.lowerSum = 0;
-    this.lastDrift = false;
     this.settle();
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../../core/options.js';
+import { DetectorBase, progressShape } from './base.js';
 import {
   assertBinaryValue,
   type DetectorState,
@@ -58,8 +59,7 @@ const snapshotSchema = z.strictObject({
     warningThreshold: z.number().gt(0),
     driftThreshold: z.number().gt(0),
   }),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
+  ...progressShape,
   warning: z.boolean(),
   count: z.number().int().min(0),
   errorRate: z.number().min(0).max(1),
@@ -87,35 +87,18 @@ const snapshotSchema = z.strictObject({
  * if (state.drift) retrain();
  * ```
  */
-export class DDM implements StreamingDetector {
+export class DDM extends DetectorBase implements StreamingDetector {
   private readonly options: Required<DdmOptions>;
   private count = 0;
   private errorRate = 0;
   private pMin = Number.NaN;
   private sMin = Number.NaN;
   private psMin = Number.POSITIVE_INFINITY;
-  private seen = 0;
-  private lastDrift = false;
-  private lastWarning = false;
 
   /** @param options - see {@link DdmOptions}; validated once, here. */
   constructor(options: DdmOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'DDM options');
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Whether the last update left the stream in the warning zone. */
-  get warning(): boolean {
-    return this.lastWarning;
-  }
-
-  /** Values read since construction or {@link DDM.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** The error rate since the detector last started afresh. */
@@ -126,7 +109,7 @@ export class DDM implements StreamingDetector {
   /** Reads one error indicator (1 = error, 0 = correct); see the class description. */
   update(x: number): DetectorState {
     assertBinaryValue(x, 'DDM');
-    if (this.lastDrift) this.restart();
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     this.count++;
     // River's stats.Mean rounding.
@@ -148,20 +131,13 @@ export class DDM implements StreamingDetector {
     return stateOf(this.lastDrift, this.lastWarning);
   }
 
-  /** Forgets everything seen so far, including the update count. */
-  reset(): void {
-    this.restart();
-    this.seen = 0;
-  }
-
   /** A plain-JSON snapshot of the whole state; {@link DDM.fromJSON} restores it. */
   toJSON(): DdmSnapshot {
     const started = Number.isFinite(this.psMin);
     return {
       kind: 'DDM',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       warning: this.lastWarning,
       count: this.count,
       errorRate: this.errorRate,
@@ -174,9 +150,7 @@ export class DDM implements StreamingDetector {
   static fromJSON(snapshot: DdmSnapshot): DDM {
     const s = parseSnapshot(snapshotSchema, snapshot, 'DDM');
     const ddm = new DDM(s.options);
-    ddm.seen = s.updates;
-    ddm.lastDrift = s.drift;
-    ddm.lastWarning = s.warning;
+    ddm.restoreProgress(s);
     ddm.count = s.count;
     ddm.errorRate = s.errorRate;
     if (s.pMin !== null && s.sMin !== null) {
@@ -187,13 +161,11 @@ export class DDM implements StreamingDetector {
     return ddm;
   }
 
-  private restart(): void {
+  protected override restart(): void {
     this.count = 0;
     this.errorRate = 0;
     this.pMin = Number.NaN;
     this.sMin = Number.NaN;
     this.psMin = Number.POSITIVE_INFINITY;
-    this.lastDrift = false;
-    this.lastWarning = false;
   }
 }

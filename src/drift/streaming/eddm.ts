@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../../core/options.js';
+import { DetectorBase, progressShape } from './base.js';
 import {
   assertBinaryValue,
   type DetectorState,
@@ -63,8 +64,7 @@ export interface EddmSnapshot {
 const snapshotSchema = z.strictObject({
   kind: z.literal('EDDM'),
   options: z.strictObject(optionsShape).refine(betaAtMostAlpha, betaMessage),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
+  ...progressShape,
   warning: z.boolean(),
   count: z.number().int().min(0),
   errors: z.number().int().min(0),
@@ -91,7 +91,7 @@ const snapshotSchema = z.strictObject({
  * if (eddm.update(prediction === actual ? 0 : 1).drift) retrain();
  * ```
  */
-export class EDDM implements StreamingDetector {
+export class EDDM extends DetectorBase implements StreamingDetector {
   private readonly options: Required<EddmOptions>;
   private count = 0;
   private errors = 0;
@@ -99,34 +99,17 @@ export class EDDM implements StreamingDetector {
   private distanceMean = 0;
   private distanceM2 = 0;
   private maxLevel = -1;
-  private seen = 0;
-  private lastDrift = false;
-  private lastWarning = false;
 
   /** @param options - see {@link EddmOptions}; validated once, here. */
   constructor(options: EddmOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'EDDM options');
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Whether the stream is in the warning zone. */
-  get warning(): boolean {
-    return this.lastWarning;
-  }
-
-  /** Values read since construction or {@link EDDM.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** Reads one error indicator (1 = error, 0 = correct); see the class description. */
   update(x: number): DetectorState {
     assertBinaryValue(x, 'EDDM');
-    if (this.lastDrift) this.restart();
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     this.count++;
     if (x === 1) {
@@ -156,19 +139,12 @@ export class EDDM implements StreamingDetector {
     return stateOf(this.lastDrift, this.lastWarning);
   }
 
-  /** Forgets everything seen so far, including the update count. */
-  reset(): void {
-    this.restart();
-    this.seen = 0;
-  }
-
   /** A plain-JSON snapshot of the whole state; {@link EDDM.fromJSON} restores it. */
   toJSON(): EddmSnapshot {
     return {
       kind: 'EDDM',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       warning: this.lastWarning,
       count: this.count,
       errors: this.errors,
@@ -183,9 +159,7 @@ export class EDDM implements StreamingDetector {
   static fromJSON(snapshot: EddmSnapshot): EDDM {
     const s = parseSnapshot(snapshotSchema, snapshot, 'EDDM');
     const eddm = new EDDM(s.options);
-    eddm.seen = s.updates;
-    eddm.lastDrift = s.drift;
-    eddm.lastWarning = s.warning;
+    eddm.restoreProgress(s);
     eddm.count = s.count;
     eddm.errors = s.errors;
     eddm.lastError = s.lastError;
@@ -195,14 +169,12 @@ export class EDDM implements StreamingDetector {
     return eddm;
   }
 
-  private restart(): void {
+  protected override restart(): void {
     this.count = 0;
     this.errors = 0;
     this.lastError = 0;
     this.distanceMean = 0;
     this.distanceM2 = 0;
     this.maxLevel = -1;
-    this.lastDrift = false;
-    this.lastWarning = false;
   }
 }

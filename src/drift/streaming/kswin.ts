@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseOptions } from '../../core/options.js';
 import { Random } from '../../core/random.js';
 import { ks2Sample } from '../../stats/ks.js';
+import { DetectorBase, progressShape } from './base.js';
 import {
   assertFiniteValue,
   type DetectorState,
@@ -67,8 +68,7 @@ export interface KswinSnapshot {
 const snapshotSchema = z.strictObject({
   kind: z.literal('KSWIN'),
   options: z.strictObject(optionsShape).refine(fits, fitsMessage),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
+  ...progressShape,
   window: z.array(z.number()),
   tests: z.number().int().min(0),
   statistic: z.number().min(0).max(1),
@@ -94,7 +94,7 @@ const snapshotSchema = z.strictObject({
  * for (const [i, x] of stream.entries()) if (kswin.update(x).drift) console.log(`distribution changed at ${i}`);
  * ```
  */
-export class KSWIN implements StreamingDetector {
+export class KSWIN extends DetectorBase implements StreamingDetector {
   private readonly options: Required<KswinOptions>;
   private readonly root: Random;
   /** Ring buffer of the window; `start` is the oldest value once the window is full. */
@@ -107,11 +107,10 @@ export class KSWIN implements StreamingDetector {
   private tests = 0;
   private lastStatistic = 0;
   private lastPValue = 0;
-  private seen = 0;
-  private lastDrift = false;
 
   /** @param options - see {@link KswinOptions}; validated once, here. */
   constructor(options: KswinOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'KSWIN options');
     const { windowSize, statSize, seed } = this.options;
     this.root = new Random(seed);
@@ -119,21 +118,6 @@ export class KSWIN implements StreamingDetector {
     this.older = new Float64Array(statSize);
     this.newest = new Float64Array(statSize);
     this.pool = new Int32Array(windowSize - statSize);
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Always `false`: KSWIN has no warning zone. */
-  get warning(): boolean {
-    return false;
-  }
-
-  /** Values read since construction or {@link KSWIN.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** The last KS test's p-value (0 before the first test, as River's `p_value`). */
@@ -149,7 +133,7 @@ export class KSWIN implements StreamingDetector {
   /** Reads one value; see the class description. */
   update(x: number): DetectorState {
     assertFiniteValue(x, 'KSWIN');
-    if (this.lastDrift) this.restart();
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     const { windowSize, statSize, alpha } = this.options;
     if (this.length < windowSize) {
@@ -182,12 +166,6 @@ export class KSWIN implements StreamingDetector {
     return this.lastDrift ? DRIFT : STABLE;
   }
 
-  /** Forgets everything seen so far, including the update count. */
-  reset(): void {
-    this.restart();
-    this.seen = 0;
-  }
-
   /** A plain-JSON snapshot of the whole state; {@link KSWIN.fromJSON} restores it. */
   toJSON(): KswinSnapshot {
     const window: number[] = [];
@@ -196,8 +174,7 @@ export class KSWIN implements StreamingDetector {
     return {
       kind: 'KSWIN',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       window,
       tests: this.tests,
       statistic: this.lastStatistic,
@@ -212,20 +189,18 @@ export class KSWIN implements StreamingDetector {
     const window = s.window.slice(-kswin.ring.length);
     kswin.ring.set(window);
     kswin.length = window.length;
-    kswin.seen = s.updates;
-    kswin.lastDrift = s.drift;
+    kswin.restoreProgress(s);
     kswin.tests = s.tests;
     kswin.lastStatistic = s.statistic;
     kswin.lastPValue = s.pValue;
     return kswin;
   }
 
-  private restart(): void {
+  protected override restart(): void {
     this.length = 0;
     this.start = 0;
     this.tests = 0;
     this.lastStatistic = 0;
     this.lastPValue = 0;
-    this.lastDrift = false;
   }
 }

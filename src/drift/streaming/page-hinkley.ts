@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../../core/options.js';
+import { DetectorBase, progressShape } from './base.js';
 import {
   assertFiniteValue,
   type DetectorState,
@@ -65,8 +66,7 @@ export interface PageHinkleySnapshot {
 const snapshotSchema = z.strictObject({
   kind: z.literal('PageHinkley'),
   options: optionsSchema.required(),
-  updates: z.number().int().min(0),
-  drift: z.boolean(),
+  ...progressShape,
   count: z.number().int().min(0),
   mean: z.number(),
   sumIncrease: z.number(),
@@ -93,7 +93,7 @@ const snapshotSchema = z.strictObject({
  * for (const [i, loss] of losses.entries()) if (ph.update(loss).drift) console.log(`loss went up at ${i}`);
  * ```
  */
-export class PageHinkley implements StreamingDetector {
+export class PageHinkley extends DetectorBase implements StreamingDetector {
   private readonly options: Required<PageHinkleyOptions>;
   // The options again as plain fields: the hot path reads them without going through the options object.
   private readonly alpha: number;
@@ -108,11 +108,10 @@ export class PageHinkley implements StreamingDetector {
   private sumDecrease = 0;
   private minIncrease = Number.POSITIVE_INFINITY;
   private maxDecrease = -1;
-  private seen = 0;
-  private lastDrift = false;
 
   /** @param options - see {@link PageHinkleyOptions}; validated once, here. */
   constructor(options: PageHinkleyOptions = {}) {
+    super();
     this.options = parseOptions(optionsSchema, options, 'PageHinkley options');
     this.alpha = this.options.alpha;
     this.delta = this.options.delta;
@@ -120,21 +119,6 @@ export class PageHinkley implements StreamingDetector {
     this.minInstances = this.options.minInstances;
     this.watchUp = this.options.mode !== 'down';
     this.watchDown = this.options.mode !== 'up';
-  }
-
-  /** Whether the last update flagged a drift. */
-  get drift(): boolean {
-    return this.lastDrift;
-  }
-
-  /** Always `false`: Page-Hinkley has no warning zone. */
-  get warning(): boolean {
-    return false;
-  }
-
-  /** Values read since construction or {@link PageHinkley.reset}. */
-  get updates(): number {
-    return this.seen;
   }
 
   /** The running mean of the values read since the detector last started afresh. */
@@ -145,10 +129,7 @@ export class PageHinkley implements StreamingDetector {
   /** Reads one value; see the class description. */
   update(x: number): DetectorState {
     assertFiniteValue(x, 'PageHinkley');
-    if (this.lastDrift) {
-      this.restart();
-      this.lastDrift = false;
-    }
+    if (this.lastDrift) this.startAfresh();
     this.seen++;
     this.count++;
     // River's stats.Mean: mean += (w / n) · (x − mean), same rounding.
@@ -168,20 +149,12 @@ export class PageHinkley implements StreamingDetector {
     return this.lastDrift ? DRIFT : STABLE;
   }
 
-  /** Forgets everything seen so far, including the update count. */
-  reset(): void {
-    this.restart();
-    this.seen = 0;
-    this.lastDrift = false;
-  }
-
   /** A plain-JSON snapshot of the whole state; {@link PageHinkley.fromJSON} restores it. */
   toJSON(): PageHinkleySnapshot {
     return {
       kind: 'PageHinkley',
       options: { ...this.options },
-      updates: this.seen,
-      drift: this.lastDrift,
+      ...this.progress(),
       count: this.count,
       mean: this.mean,
       sumIncrease: this.sumIncrease,
@@ -195,8 +168,7 @@ export class PageHinkley implements StreamingDetector {
   static fromJSON(snapshot: PageHinkleySnapshot): PageHinkley {
     const s = parseSnapshot(snapshotSchema, snapshot, 'PageHinkley');
     const ph = new PageHinkley(s.options);
-    ph.seen = s.updates;
-    ph.lastDrift = s.drift;
+    ph.restoreProgress(s);
     ph.count = s.count;
     ph.mean = s.mean;
     ph.sumIncrease = s.sumIncrease;
@@ -206,7 +178,7 @@ export class PageHinkley implements StreamingDetector {
     return ph;
   }
 
-  private restart(): void {
+  protected override restart(): void {
     this.count = 0;
     this.mean = 0;
     this.sumIncrease = 0;
