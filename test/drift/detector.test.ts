@@ -251,7 +251,9 @@ describe('inputs and outputs', () => {
   const reference = normalColumns(random, 300);
   const current = normalColumns(random, 300, 0.3);
   const rowsOf = (columns: Columns) =>
-    (columns.x as number[]).map((_, i) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]])));
+    (columns.x as number[]).map((_, i) =>
+      Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]])),
+    );
 
   it('reads rows and columns alike', async () => {
     const fromColumns = await new DriftDetector({ reference }).detect(current);
