@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'storage/sqlite': 'src/storage/sqlite/index.ts',
+    'models/lstm': 'src/models/lstm/index.ts',
     // The worker-thread program of src/core/worker-pool.ts; the pool expects it directly under dist/.
     worker: 'src/worker.ts',
   },
@@ -17,5 +18,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node'],
 });

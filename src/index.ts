@@ -8,6 +8,7 @@ export * from './core/index.js';
 export * from './cv/index.js';
 export * from './data/index.js';
 export * from './drift/index.js';
+export * from './features/index.js';
 export * from './metrics/index.js';
 export * from './models/index.js';
 export * from './stats/index.js';

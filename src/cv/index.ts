@@ -4,6 +4,7 @@
  *
  * @module cv
  */
+export { type BaselineName, type BaselineValidationOptions, validateBaselines } from './baselines.js';
 export type { FoldDrawing, FoldLayout, FoldRole, FoldSegment } from './describe.js';
 export {
   type CombinatorialPurgedCVOptions,

@@ -4,16 +4,16 @@ import { MlcycleError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import { parseOptions } from '../core/options.js';
 import type { ModelFactory } from '../models/model.js';
+import { type BaselineName, type BaselineValidationOptions, validateBaselines } from './baselines.js';
 import { combinatorialPaths, combinatorialPurgedSplits } from './combinatorial.js';
 import { drawFolds, type FoldLayout, foldLayout } from './describe.js';
 import { purgedKFoldSplits } from './purged.js';
 import type { CombinatorialPath, Fold, Size, SplitInputs } from './types.js';
 import {
-  assertModel,
   type FoldResult,
   type MetricSpec,
   resolveMetrics,
-  summarise,
+  runFolds,
   type ValidationResult,
 } from './validate.js';
 import { expandingSplits, slidingSplits } from './walk-forward.js';
@@ -152,6 +152,11 @@ export interface ValidateOptions extends SplitInputs {
   metrics: readonly MetricSpec[];
   /** Refit on every k-th fold only and reuse the last fitted model in between, as skforecast's `refit`. @defaultValue 1 */
   refitEvery?: number;
+  /**
+   * Also score baselines on the same folds (see {@link validateBaselines}): `true` for every applicable one, a list
+   * of names, or the options with `window`, `season` or `column`. Their results land in the result's `baselines`.
+   */
+  baselines?: true | readonly BaselineName[] | Omit<BaselineValidationOptions, 'metrics'>;
 }
 
 /** Events of {@link TimeSeriesCV}. */
@@ -282,66 +287,21 @@ export class TimeSeriesCV extends TypedEmitter<TimeSeriesCVEvents> {
       );
     }
     const metrics = resolveMetrics(options.metrics);
-    const needsProbabilities = metrics.some((m) => m.useProbabilities);
     const inputs: SplitInputs = {};
     if (options.labelEnd !== undefined) inputs.labelEnd = options.labelEnd;
     if (options.timestamps !== undefined) inputs.timestamps = options.timestamps;
     const folds = this.split(X.length, inputs);
-    const oof: (number | null)[] = new Array(X.length).fill(null);
-    const results: FoldResult[] = [];
-    let model: ReturnType<typeof modelFactory> | undefined;
-    for (const fold of folds) {
-      const refit = model === undefined || fold.index % refitEvery === 0;
-      let fitMs = 0;
-      if (refit) {
-        model = (modelFactory as () => unknown)();
-        assertModel(model, needsProbabilities);
-        const started = performance.now();
-        await model.fit(
-          fold.train.map((i) => X[i] as readonly number[]),
-          fold.train.map((i) => y[i] as number),
-        );
-        fitMs = performance.now() - started;
-      }
-      assertModel(model, needsProbabilities);
-      const testX = fold.test.map((i) => X[i] as readonly number[]);
-      const testY = fold.test.map((i) => y[i] as number);
-      const started = performance.now();
-      const predictions = Array.from(await model.predict(testX));
-      const probabilities = needsProbabilities
-        ? Array.from(await (model.predictProba as NonNullable<typeof model.predictProba>)(testX))
-        : [];
-      const predictMs = performance.now() - started;
-      if (predictions.length !== testX.length) {
-        throw new MlcycleError(
-          'INVALID_ARGUMENT',
-          `The model's predict returned ${predictions.length} predictions for ${testX.length} rows in fold ${fold.index}`,
-        );
-      }
-      const scores: Record<string, number> = {};
-      for (const metric of metrics) {
-        scores[metric.name] = metric.fn(testY, metric.useProbabilities ? probabilities : predictions);
-      }
-      fold.test.forEach((i, k) => {
-        oof[i] = predictions[k] as number;
-      });
-      const result: FoldResult = {
-        index: fold.index,
-        trainSize: fold.train.length,
-        testSize: fold.test.length,
-        scores,
-        fitMs,
-        predictMs,
-        refitted: refit,
-      };
-      results.push(result);
-      this.emit('fold', { ...result, of: folds.length });
-    }
-    const { mean, std } = summarise(
-      results,
-      metrics.map((m) => m.name),
+    const result = await runFolds(modelFactory as () => unknown, folds, X, y, metrics, refitEvery, (fold) =>
+      this.emit('fold', { ...fold, of: folds.length }),
     );
-    return { folds: results, mean, std, oof, layout: folds };
+    if (options.baselines === undefined) return result;
+    const baselines = await validateBaselines(folds, X, y, {
+      ...(options.baselines === true || Array.isArray(options.baselines)
+        ? { baselines: options.baselines as true | readonly BaselineName[] }
+        : (options.baselines as Omit<BaselineValidationOptions, 'metrics'>)),
+      metrics: options.metrics,
+    });
+    return { ...result, baselines };
   }
 }
 

@@ -124,9 +124,12 @@ export interface ValidationResult {
   oof: (number | null)[];
   /** The folds used, with their train and test indices. */
   layout: Fold[];
+  /** With the `baselines` option: each baseline's results on the same folds. */
+  baselines?: Partial<Record<string, ValidationResult>>;
 }
 
-interface ResolvedMetric {
+/** A metric ready to score: its name, its function, and whether it reads probabilities. */
+export interface ResolvedMetric {
   name: string;
   fn: MetricFunction;
   useProbabilities: boolean;
@@ -215,4 +218,76 @@ export function assertModel(model: unknown, needsProbabilities: boolean): assert
       'A probability metric (rocAuc, logLoss, brierScore) needs a model with predictProba(X)',
     );
   }
+}
+
+/**
+ * Fits a fresh model from `factory` on every fold's training rows (on every `refitEvery`-th fold, reusing the last
+ * one in between), predicts its test rows and scores them: the loop behind `TimeSeriesCV.validate` and
+ * `validateBaselines`. Calls `onFold` after each fold.
+ */
+export async function runFolds(
+  factory: () => unknown,
+  folds: readonly Fold[],
+  X: readonly (readonly number[])[],
+  y: ArrayLike<number>,
+  metrics: readonly ResolvedMetric[],
+  refitEvery: number,
+  onFold?: (result: FoldResult) => void,
+): Promise<ValidationResult> {
+  const needsProbabilities = metrics.some((m) => m.useProbabilities);
+  const oof: (number | null)[] = new Array(X.length).fill(null);
+  const results: FoldResult[] = [];
+  let model: unknown;
+  for (const fold of folds) {
+    const refit = model === undefined || fold.index % refitEvery === 0;
+    let fitMs = 0;
+    if (refit) {
+      model = factory();
+      assertModel(model, needsProbabilities);
+      const started = performance.now();
+      await model.fit(
+        fold.train.map((i) => X[i] as readonly number[]),
+        fold.train.map((i) => y[i] as number),
+      );
+      fitMs = performance.now() - started;
+    }
+    assertModel(model, needsProbabilities);
+    const testX = fold.test.map((i) => X[i] as readonly number[]);
+    const testY = fold.test.map((i) => y[i] as number);
+    const started = performance.now();
+    const predictions = Array.from(await model.predict(testX));
+    const probabilities = needsProbabilities
+      ? Array.from(await (model.predictProba as NonNullable<Model['predictProba']>)(testX))
+      : [];
+    const predictMs = performance.now() - started;
+    if (predictions.length !== testX.length) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        `The model's predict returned ${predictions.length} predictions for ${testX.length} rows in fold ${fold.index}`,
+      );
+    }
+    const scores: Record<string, number> = {};
+    for (const metric of metrics) {
+      scores[metric.name] = metric.fn(testY, metric.useProbabilities ? probabilities : predictions);
+    }
+    fold.test.forEach((i, k) => {
+      oof[i] = predictions[k] as number;
+    });
+    const result: FoldResult = {
+      index: fold.index,
+      trainSize: fold.train.length,
+      testSize: fold.test.length,
+      scores,
+      fitMs,
+      predictMs,
+      refitted: refit,
+    };
+    results.push(result);
+    onFold?.(result);
+  }
+  const { mean, std } = summarise(
+    results,
+    metrics.map((m) => m.name),
+  );
+  return { folds: results, mean, std, oof, layout: [...folds] };
 }
