@@ -4,12 +4,14 @@
  *   npm run demo
  *
  * 1. loads 20 years of daily S&P 500 bars (shipped in the `vega-datasets` package) and checks their quality;
- * 2. builds lagged-return features without look-ahead and a next-day-return target;
- * 3. validates two baselines (persistence, training mean) and a ridge regression walk-forward: expanding
- *    training windows, each tested on the following block of days, with per-fold scores;
+ * 2. builds returns, lags, momentum, volatility and RSI features without look-ahead with a hashed
+ *    FeaturePipeline, and a next-day-return target;
+ * 3. validates a ridge regression, a logistic regression of the direction, a small LSTM and the baselines
+ *    (persistence, historic mean) walk-forward: expanding training windows, each tested on the following block of
+ *    days, with per-fold scores;
  * 4. prints the folds, the ridge's per-fold scores and every model's mean and spread;
- * 5. backtests the best model's out-of-sample predictions as a long/flat strategy after fees and slippage, against
- *    buying and holding the same bars;
+ * 5. keeps the model that called the direction best and backtests its out-of-sample predictions as a long/flat
+ *    strategy after fees and slippage, against buying and holding the same bars;
  * 6. compares the features of the first and the last year with a DriftDetector and prints the drift table, then
  *    runs ADWIN over the best model's rolling out-of-sample error to date the changes in its error level;
  * 7. records the run — parameters, metrics, backtest statistics, drift and a digest of the data — in a durable
@@ -17,25 +19,27 @@
  *
  * The demo grows as mlcycle does: tuning, monitoring and the registry join it as those modules land.
  */
-import { Matrix, solve } from 'ml-matrix';
 import {
   ADWIN,
   Backtester,
   type BacktestStats,
   checkQuality,
   DriftDetector,
+  FeaturePipeline,
   JournalStorage,
   loadSp500,
+  logisticRegression,
   type Model,
   predictionSignal,
+  ridge,
   sha256Hex,
   TimeSeriesCV,
   toColumns,
   type ValidationResult,
 } from '../src/index.js';
+import { lstm } from '../src/models/lstm/index.js';
 
 const STORE_DIR = process.env.MLCYCLE_DEMO_DIR ?? '.mlcycle';
-const LAGS = 5;
 const RIDGE_ALPHA = 10;
 const FOLDS = 5;
 
@@ -48,93 +52,87 @@ const { timestamp, columns } = toColumns(rows, ['open', 'high', 'low', 'close'])
 const close = columns.close;
 const n = close.length;
 
-// 2. Features at day t use bars up to and including t; the target is the return from t to t+1.
-const logReturn = new Float64Array(n).fill(Number.NaN);
-for (let t = 1; t < n; t++) logReturn[t] = Math.log((close[t] as number) / (close[t - 1] as number));
+// 2. Features at day t use bars up to and including t, built by a FeaturePipeline whose definition is hashed and
+// stored with the run; the target is the return from t to t + 1.
+const pipeline = new FeaturePipeline({
+  name: 'sp500-daily',
+  version: '2',
+  steps: [
+    { name: 'ret', feature: 'logReturns' },
+    ...[1, 2, 3, 4].map((k) => ({
+      name: `ret_lag${k}`,
+      feature: 'lag' as const,
+      inputs: { values: 'ret' },
+      params: { periods: k },
+    })),
+    { name: 'mom_20', feature: 'momentum', params: { period: 20 } },
+    { name: 'vol_20', feature: 'realizedVolatility', params: { window: 20 } },
+    { name: 'rsi_14', feature: 'rsi', params: { period: 14 } },
+  ],
+  target: { kind: 'forwardReturn', horizon: 1 },
+});
+const features = pipeline.build({
+  timestamp,
+  open: columns.open,
+  high: columns.high,
+  low: columns.low,
+  close,
+});
+const { X, names: featureNames } = features;
+const y = Array.from(features.y);
+const rowBar = features.barIndex; // row j of X is bar rowBar[j]
+const rowTime = Array.from(rowBar, (t) => timestamp[t] as number);
+const direction = y.map((r) => (r > 0 ? 1 : 0));
 
-const featureNames = [...Array.from({ length: LAGS }, (_, k) => `ret_lag${k}`), 'mom_20', 'vol_20', 'range'];
-const X: number[][] = [];
-const y: number[] = [];
-const rowTime: number[] = [];
-const WARM_UP = 21;
-for (let t = WARM_UP; t < n - 1; t++) {
-  const lags = Array.from({ length: LAGS }, (_, k) => logReturn[t - k] as number);
-  let sum = 0;
-  let sumSq = 0;
-  for (let k = 0; k < 20; k++) {
-    const r = logReturn[t - k] as number;
-    sum += r;
-    sumSq += r * r;
-  }
-  const vol = Math.sqrt(Math.max(0, (sumSq - (sum * sum) / 20) / 19));
-  const range = ((columns.high[t] as number) - (columns.low[t] as number)) / (close[t] as number);
-  X.push([...lags, sum, vol, range]);
-  y.push(logReturn[t + 1] as number);
-  rowTime.push(timestamp[t] as number);
-}
-
-// 3. Models, each a factory of fresh { fit, predict } objects: two baselines and a ridge regression.
-type Rows = readonly (readonly number[])[];
-const models: Record<string, () => Model> = {
-  persistence: () => ({ fit: () => {}, predict: (rows: Rows) => rows.map((r) => r[0] as number) }),
-  'train mean': () => {
-    let mean = 0;
-    return {
-      fit: (_rows: Rows, target: ArrayLike<number>) => {
-        mean = Array.from(target).reduce((a, b) => a + b, 0) / target.length;
-      },
-      predict: (rows: Rows) => rows.map(() => mean),
-    };
-  },
-  ridge: () => {
-    let fitted: ReturnType<typeof fitRidge> | undefined;
-    return {
-      fit: (rows: Rows, target: ArrayLike<number>) => {
-        fitted = fitRidge(rows as number[][], Array.from(target), RIDGE_ALPHA);
-      },
-      predict: (rows: Rows) =>
-        rows.map((r) => (fitted as ReturnType<typeof fitRidge>).predict(r as number[])),
-    };
-  },
-};
-
-/** Ridge regression on standardised features (closed form, intercept unpenalised). */
-function fitRidge(features: number[][], target: number[], alpha: number) {
-  const p = (features[0] as number[]).length;
-  const mean = new Array<number>(p).fill(0);
-  const scale = new Array<number>(p).fill(0);
-  for (const row of features) {
-    for (let j = 0; j < p; j++) mean[j] = (mean[j] as number) + (row[j] as number) / features.length;
-  }
-  for (const row of features) {
-    for (let j = 0; j < p; j++)
-      scale[j] = (scale[j] as number) + ((row[j] as number) - (mean[j] as number)) ** 2 / features.length;
-  }
-  for (let j = 0; j < p; j++) scale[j] = Math.sqrt(scale[j] as number) || 1;
-  const yMean = target.reduce((a, b) => a + b, 0) / target.length;
-  const Z = new Matrix(
-    features.map((row) => row.map((v, j) => (v - (mean[j] as number)) / (scale[j] as number))),
-  );
-  const gram = Z.transpose().mmul(Z).add(Matrix.eye(p, p).mul(alpha));
-  const rhs = Z.transpose().mmul(Matrix.columnVector(target.map((v) => v - yMean)));
-  const beta = solve(gram, rhs).getColumn(0);
-  return {
-    coefficients: beta.map((b, j) => b / (scale[j] as number)),
-    predict: (row: number[]) =>
-      yMean +
-      row.reduce(
-        (acc, v, j) => acc + ((v - (mean[j] as number)) / (scale[j] as number)) * (beta[j] as number),
-        0,
-      ),
-  };
-}
+// 3. Models: ridge and logistic regression, a small LSTM, and the baselines every model must beat. Each is judged by
+// the share of days whose direction it called right, on the same walk-forward folds.
 // 4. Walk-forward validation: expanding training windows, each tested on the next block of days. The target at
 // row t is the return from t to t + 1, so a gap of one row keeps every training label out of the test block.
 const cv = new TimeSeriesCV({ method: 'expanding', nSplits: FOLDS, gap: 1 });
-const metrics = ['mae', 'rmse', 'r2', 'directionalAccuracy'] as const;
+const LOOKBACK = 10;
+/**
+ * The LSTM reads windows of the last LOOKBACK rows; a test block's first rows get their window's earlier rows from
+ * the end of the training rows (the past, so no look-ahead; the one-row gap is skipped over).
+ */
+function lstmWithContext(): Model {
+  const model = lstm({ task: 'regression', lookback: LOOKBACK, units: 8, epochs: 4, batchSize: 64, seed: 1 });
+  let context: readonly (readonly number[])[] = [];
+  return {
+    fit: async (rows, target) => {
+      context = rows.slice(-(LOOKBACK - 1));
+      await model.fit(rows, target);
+    },
+    predict: async (rows) => Array.from(await model.predict([...context, ...rows])).slice(context.length),
+  };
+}
+const regression = ['mae', 'rmse', 'r2', 'directionalAccuracy'] as const;
 const results: Record<string, ValidationResult> = {};
-for (const [name, factory] of Object.entries(models)) {
-  results[name] = await cv.validate(factory, X, y, { metrics });
+const ridgeResult = await cv.validate(() => ridge({ alpha: RIDGE_ALPHA }), X, y, {
+  metrics: regression,
+  baselines: { baselines: ['persistence', 'historicMean'], column: 0 },
+});
+results.ridge = ridgeResult;
+for (const [name, result] of Object.entries(ridgeResult.baselines ?? {})) if (result) results[name] = result;
+// The LSTM is fitted on the first fold's training days and reused on the later folds (refitEvery), to keep the demo
+// quick; the others are refitted on every fold.
+results.lstm = await cv.validate(lstmWithContext, X, y, { metrics: regression, refitEvery: FOLDS });
+const logistic = await cv.validate(() => logisticRegression({ C: 0.1 }), X, direction, {
+  metrics: ['accuracy'],
+});
+/** Each model's share of days called in the right direction, fold by fold, and its out-of-fold signal. */
+const directional: Record<string, { mean: number; std: number; signal: (number | null)[] }> = {
+  logistic: {
+    mean: logistic.mean.accuracy as number,
+    std: logistic.std.accuracy as number,
+    signal: logistic.oof.map((p) => (p === null ? null : p - 0.5)),
+  },
+};
+for (const [name, result] of Object.entries(results)) {
+  directional[name] = {
+    mean: result.mean.directionalAccuracy as number,
+    std: result.std.directionalAccuracy as number,
+    signal: result.oof,
+  };
 }
 const folds = cv.split(X.length);
 
@@ -145,7 +143,11 @@ console.log(
 console.log(
   `data quality: ${quality.rows} rows, ${quality.issues.length} issue(s)${quality.issues.length ? ` (${quality.issues.map((i) => i.check).join(', ')})` : ''}`,
 );
-console.log(`target: next-day log return; walk-forward validation, ${FOLDS} expanding folds, gap 1 day\n`);
+console.log(
+  `features: ${featureNames.join(', ')} (pipeline ${pipeline.toJSON().name} v${pipeline.toJSON().version}, ` +
+    `${features.dropped.warmUp} warm-up days dropped, set by ${features.dropped.warmUpBy.join(', ')})`,
+);
+console.log(`target: next-day return; walk-forward validation, ${FOLDS} expanding folds, gap 1 day\n`);
 console.log(cv.describe(X.length, {}, 60).text);
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -160,12 +162,13 @@ for (const [k, fold] of (results.ridge as ValidationResult).folds.entries()) {
 }
 
 console.log('\nmean over folds (± standard deviation)');
-console.log('model         MAE                    R²                  direction');
-for (const [name, result] of Object.entries(results)) {
+console.log('model           MAE                    R²                  direction');
+for (const [name, { mean, std }] of Object.entries(directional)) {
+  const result = results[name];
   const cell = (metric: string, format: (v: number) => string) =>
-    `${format(result.mean[metric] as number)} ± ${format(result.std[metric] as number)}`;
+    result ? `${format(result.mean[metric] as number)} ± ${format(result.std[metric] as number)}` : '-';
   console.log(
-    `${name.padEnd(12)}  ${cell('mae', (v) => v.toFixed(6)).padEnd(21)}  ${cell('r2', (v) => v.toFixed(4)).padEnd(18)}  ${cell('directionalAccuracy', pct)}`,
+    `${name.padEnd(14)}  ${cell('mae', (v) => v.toFixed(6)).padEnd(21)}  ${cell('r2', (v) => v.toFixed(4)).padEnd(18)}  ${pct(mean)} ± ${pct(std)}`,
   );
 }
 
@@ -173,19 +176,16 @@ console.log(
   '\nDaily index returns are close to unpredictable: a model earns its place only by beating the baselines out of sample.',
 );
 
-// 5. Backtest the out-of-sample predictions. Row j of X is bar t = j + WARM_UP, and its prediction is of the return
-// from t to t + 1, made with bars up to t's close: it is the decision at bar t, filled at bar t + 1's open (the
-// Backtester's default 'next-open' execution). The best model by directional accuracy is taken, since only the
-// sign of its prediction is traded: long when the predicted next-day return is positive, flat otherwise (no shorts
-// against an index that drifted up over these 20 years). Choosing the model on the same out-of-sample folds it is
-// then backtested on flatters it a little; with three candidates, little.
-const best = Object.entries(results).reduce((a, b) =>
-  (b[1].mean.directionalAccuracy as number) > (a[1].mean.directionalAccuracy as number) ? b : a,
-);
-const [bestName, bestResult] = best;
-const firstRow = bestResult.oof.findIndex((v) => v !== null);
-const start = firstRow + WARM_UP; // the first out-of-sample decision
-const predicted = bestResult.oof.slice(firstRow).map((v) => v ?? 0); // a row no fold tested (none here): flat
+// 5. Backtest the out-of-sample predictions. Row j of X is bar rowBar[j], and its prediction is of the return from
+// that bar to the next, made with bars up to its close: it is the decision at that bar, filled at the next bar's open
+// (the Backtester's default 'next-open' execution). The model that called the direction best is kept, since only the
+// sign of its prediction is traded: long when it predicts a rise, flat otherwise (no shorts against an index that
+// drifted up over these 20 years). Choosing the model on the same out-of-sample folds it is then backtested on
+// flatters it a little; with a handful of candidates, little.
+const [bestName, best] = Object.entries(directional).reduce((a, b) => (b[1].mean > a[1].mean ? b : a));
+const firstRow = best.signal.findIndex((v) => v !== null);
+const start = rowBar[firstRow] as number; // the first out-of-sample decision
+const predicted = best.signal.slice(firstRow).map((v) => v ?? 0); // a row no fold tested (none here): flat
 const decisions = predictionSignal(predicted, { shortExposure: 0 });
 // Bars start..n − 1: the last row (bar n − 2) is filled at bar n − 1's open; bar n − 1's own decision is ignored.
 const positions = [...decisions, 0];
@@ -223,9 +223,9 @@ const columnsShown = [
   ['buy and hold', holding.stats],
   [`${bestName}, no costs`, gross.stats],
 ] as const;
-console.log(`${''.padEnd(14)}${columnsShown.map(([name]) => name.padStart(18)).join('')}`);
+console.log(`${''.padEnd(14)}${columnsShown.map(([name]) => name.padStart(22)).join('')}`);
 for (const [label, format] of statRows) {
-  console.log(`${label.padEnd(14)}${columnsShown.map(([, stats]) => format(stats).padStart(18)).join('')}`);
+  console.log(`${label.padEnd(14)}${columnsShown.map(([, stats]) => format(stats).padStart(22)).join('')}`);
 }
 /** The stored figures, non-finite ones (a profit factor without a losing trade) as null: storage keeps plain JSON. */
 const STORED = 'totalReturn cagr sharpe sortino maxDrawdown trades winRate exposure totalCosts'.split(' ');
@@ -254,13 +254,13 @@ console.log(
 console.log(drift.toText());
 const adwin = new ADWIN();
 const errorChanges: string[] = [];
-bestResult.oof.forEach((prediction, row) => {
+ridgeResult.oof.forEach((prediction, row) => {
   if (prediction === null) return;
   const error = Math.min(1, Math.abs(prediction - (y[row] as number)) / 0.05);
   if (adwin.update(error).drift) errorChanges.push(iso(rowTime[row] as number));
 });
 console.log(
-  `ADWIN over ${bestName}'s absolute out-of-sample error: ${errorChanges.length} change(s) in its level` +
+  `ADWIN over the ridge's absolute out-of-sample error: ${errorChanges.length} change(s) in its level` +
     (errorChanges.length ? ` (${errorChanges.join(', ')})` : ''),
 );
 
@@ -278,7 +278,7 @@ try {
       to: timestamp[n - 1],
       sha256: dataDigest,
     },
-    features: featureNames,
+    features: { names: featureNames, definition: pipeline.toJSON(), sha256: await pipeline.hash() },
     target: 'next-day log return',
     validation: { method: 'expanding', folds: FOLDS, gap: 1, rows: X.length },
     backtest: {
