@@ -34,6 +34,8 @@ function asFloat64(values: ArrayLike<unknown>): Float64Array {
  * @internal shared with the features module; not part of the public surface.
  */
 export function series(values: unknown, name: string): Series {
+  const known = trusted?.get(values as Float64Array);
+  if (known !== undefined) return { values: values as Float64Array, start: known.start };
   if (!isArrayLike(values)) throw invalid(`${name} must be an array of numbers, received ${typeof values}`);
   let start = 0;
   while (start < values.length && Number.isNaN(values[start] as number)) start++;
@@ -75,6 +77,9 @@ function allAbove(values: Float64Array, positive: boolean): boolean {
  * @internal shared with the features module; not part of the public surface.
  */
 export function column(values: unknown, name: string, positive: boolean): Float64Array {
+  const known = trusted?.get(values as Float64Array);
+  if (known !== undefined && known.start === 0 && known.floor >= (positive ? 1 : 0))
+    return values as Float64Array;
   if (!isArrayLike(values)) throw invalid(`${name} must be an array of numbers, received ${typeof values}`);
   if (values instanceof Float64Array && allAbove(values, positive)) return values;
   for (let i = 0; i < values.length; i++) {
@@ -122,10 +127,110 @@ export function windowLength(value: unknown, name: string, min = 1): number {
 }
 
 /**
- * A `Float64Array` of `n` NaNs, the starting point of every output (NaN until the window fills).
+ * A `Float64Array` of `n` values whose first `warmUp` are NaN, the starting point of every output (NaN until the
+ * window fills). Only the warm-up is filled: callers pass a shorter `warmUp` only when they write every value after
+ * it, which saves a pass over a million-bar output.
  *
  * @internal shared with the features module; not part of the public surface.
  */
-export function nanArray(n: number): Float64Array {
-  return new Float64Array(n).fill(Number.NaN);
+export function nanArray(n: number, warmUp = n): Float64Array {
+  const out = new Float64Array(n);
+  if (warmUp > 0) out.fill(Number.NaN, 0, Math.min(warmUp, n));
+  return out;
+}
+
+/**
+ * What a pipeline already knows of one of its arrays: the index of its first number (finite from there on), and
+ * `floor` 1 when every value is positive, 0 when non-negative, −1 otherwise.
+ *
+ * @internal shared with the features module's pipeline; not part of the public surface.
+ */
+export interface Checked {
+  /** Index of the first number; every value from there on is finite. */
+  start: number;
+  /** 1: every value positive; 0: every value non-negative; −1: unknown. */
+  floor: 1 | 0 | -1;
+}
+
+/** The arrays vouched for by {@link withChecked} while it runs; undefined otherwise (every input is checked). */
+let trusted: Map<Float64Array, Checked> | undefined;
+
+/** Intermediate results shared by the steps of the running {@link withChecked}, by {@link shared}'s key. */
+let sharedResults: Map<string, unknown> | undefined;
+
+/** A number per array, for {@link shared}'s keys. */
+const arrayIds = new WeakMap<object, number>();
+let nextArrayId = 0;
+
+function arrayId(values: object): number {
+  let id = arrayIds.get(values);
+  if (id === undefined) {
+    id = nextArrayId++;
+    arrayIds.set(values, id);
+  }
+  return id;
+}
+
+/**
+ * `compute()`, computed once per pipeline run for the same `name` and `parts` (arrays by identity, numbers by value)
+ * while {@link withChecked} runs, and every time otherwise: the stochastic and Williams %R of one pipeline share
+ * one channel of highs and lows. The result must not be changed by its users.
+ *
+ * @internal shared with the features module; not part of the public surface.
+ */
+export function shared<T>(name: string, parts: readonly (Float64Array | number)[], compute: () => T): T {
+  if (sharedResults === undefined) return compute();
+  const key = `${name}:${parts.map((p) => (typeof p === 'number' ? String(p) : `#${arrayId(p)}`)).join(',')}`;
+  if (sharedResults.has(key)) return sharedResults.get(key) as T;
+  const result = compute();
+  sharedResults.set(key, result);
+  return result;
+}
+
+/**
+ * Runs `fn` with `known`'s arrays vouched for, so that {@link series} and {@link column} skip re-checking them: a
+ * pipeline checks each bar column once and each step's output once, and its later steps read them many times. The
+ * pipeline owns these arrays while `fn` runs (nothing else can change them); outside of it every input is checked.
+ *
+ * @internal shared with the features module's pipeline; not part of the public surface.
+ */
+export function withChecked<T>(known: Map<Float64Array, Checked>, fn: () => T): T {
+  const previous = trusted;
+  const previousShared = sharedResults;
+  trusted = known;
+  sharedResults = new Map();
+  try {
+    return fn();
+  } finally {
+    trusted = previous;
+    sharedResults = previousShared;
+  }
+}
+
+/**
+ * The index of the first number of `values` when it is vouched for by the running {@link withChecked}, so that its
+ * caller can skip its own checks; undefined otherwise.
+ *
+ * @internal shared with the features module; not part of the public surface.
+ */
+export function vouchedStart(values: unknown): number | undefined {
+  return trusted?.get(values as Float64Array)?.start;
+}
+
+/**
+ * The index of the first number of `values` and the index of the first non-finite value after it (−1 when none):
+ * the one pass that both {@link series}' check and the pipeline's final check need.
+ *
+ * @internal shared with the features module's pipeline; not part of the public surface.
+ */
+export function firstNumberAndBad(values: Float64Array): { start: number; bad: number } {
+  const n = values.length;
+  let start = 0;
+  while (start < n && Number.isNaN(values[start] as number)) start++;
+  for (let t = start; t < n; t++) {
+    const v = values[t] as number;
+    // NaN and ±Infinity both fail `v - v === 0`.
+    if (v - v !== 0) return { start, bad: t };
+  }
+  return { start, bad: -1 };
 }

@@ -24,17 +24,21 @@ export function rollingMoments(
   variance: Float64Array | undefined,
 ): void {
   const n = x.length;
+  const first = start + window - 1; // the end of the first full window
+  if (first >= n) return;
+  const dof = window - ddof;
+  // run: how many equal values end at t; the first full window only needs it, not the sums.
+  let run = 1;
+  for (let t = start + 1; t <= first; t++) run = x[t] === x[t - 1] ? run + 1 : 1;
   let shift = 0;
   let s1 = 0;
   let s2 = 0;
-  let run = 0;
-  let sinceSync = window; // steps since the last resync; resync on the first full window
-  for (let t = start; t < n; t++) {
+  let sync = first; // the next resync: on the first full window, then every `window` steps
+  for (let t = first; t < n; t++) {
     const v = x[t] as number;
-    run = t > start && v === x[t - 1] ? run + 1 : 1;
-    if (t - start + 1 < window) continue;
-    if (sinceSync === window) {
-      sinceSync = 1;
+    if (t > first) run = v === x[t - 1] ? run + 1 : 1;
+    if (t === sync) {
+      sync += window;
       // Resync: a fresh shift at the window's mean, and both sums from scratch.
       let total = 0;
       for (let i = t - window + 1; i <= t; i++) total += x[i] as number;
@@ -47,21 +51,16 @@ export function rollingMoments(
         s2 += d * d;
       }
     } else {
-      sinceSync++;
       const d = v - shift;
       const old = (x[t - window] as number) - shift;
       s1 += d - old;
       s2 += d * d - old * old;
     }
-    if (run >= window) {
-      if (mean) mean[t] = v;
-      if (variance) variance[t] = window - ddof > 0 ? 0 : Number.NaN;
-      continue;
-    }
-    if (mean) mean[t] = shift + s1 / window;
-    if (variance) {
-      const ss = s2 - (s1 * s1) / window;
-      variance[t] = window - ddof > 0 ? Math.max(ss, 0) / (window - ddof) : Number.NaN;
+    const flat = run >= window;
+    if (mean !== undefined) mean[t] = flat ? v : shift + s1 / window;
+    if (variance !== undefined) {
+      if (dof <= 0) variance[t] = Number.NaN;
+      else variance[t] = flat ? 0 : Math.max(s2 - (s1 * s1) / window, 0) / dof;
     }
   }
 }
@@ -94,8 +93,12 @@ export function rollingSum(x: Float64Array, start: number, window: number, out: 
 }
 
 /**
- * Rolling maximum (`sign` 1) or minimum (`sign` −1) with a monotonic deque of indices: each index enters and leaves
- * once, so a step is O(1) amortised (Lemire, "Streaming maximum-minimum filter", 2006).
+ * Rolling maximum (`sign` 1) or minimum (`sign` −1) by van Herk / Gil–Werman blocks: the series is cut into blocks
+ * of `window` values from `start`, and a window ending inside a block is the union of a suffix of the previous block
+ * and a prefix of its own, so its extreme is that of the suffix's extreme (one backward pass over the previous
+ * block) and the running extreme of the prefix. About three comparisons per value whatever the window, and no
+ * data-dependent branches as a monotonic deque has (van Herk 1992; Gil & Werman 1993). Ties keep the later value,
+ * so of 0 and −0 the result is the one nearer the window's end, as a deque that drops older equal values.
  *
  * @internal shared with the features module; not part of the public surface.
  */
@@ -106,25 +109,45 @@ export function rollingExtreme(
   sign: 1 | -1,
   out: Float64Array,
 ): void {
+  if (sign === 1) blockExtreme(x, start, window, out, true);
+  else blockExtreme(x, start, window, out, false);
+}
+
+function blockExtreme(
+  x: Float64Array,
+  start: number,
+  window: number,
+  out: Float64Array,
+  isMax: boolean,
+): void {
   const n = x.length;
-  // A ring of indices whose capacity is a power of two above the window, so wrapping is a mask, not a division.
-  let capacity = 1;
-  while (capacity <= window) capacity *= 2;
-  const mask = capacity - 1;
-  const deque = new Int32Array(capacity);
-  const isMax = sign === 1;
-  let head = 0;
-  let tail = 0; // one past the newest; the deque holds tail − head indices
-  for (let t = start; t < n; t++) {
-    const v = x[t] as number;
-    // Drop the values the new one dominates: they can never be the extreme again.
-    if (isMax) while (tail > head && (x[deque[(tail - 1) & mask] as number] as number) <= v) tail--;
-    else while (tail > head && (x[deque[(tail - 1) & mask] as number] as number) >= v) tail--;
-    deque[tail & mask] = t;
-    tail++;
-    if ((deque[head & mask] as number) <= t - window) head++;
-    if (t - start + 1 >= window) out[t] = x[deque[head & mask] as number] as number;
+  if (start + window > n) return;
+  // suffix[i]: the extreme of the previous block from its i-th value on; suffix[window] stands for "none of it".
+  const suffix = new Float64Array(window + 1);
+  suffix[window] = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  let run = x[start] as number;
+  for (let t = start + 1; t < start + window; t++) run = better(x[t] as number, run, isMax);
+  out[start + window - 1] = run;
+  for (let block = start + window; block < n; block += window) {
+    let tail = x[block - 1] as number;
+    suffix[window - 1] = tail;
+    for (let i = window - 2; i >= 0; i--) {
+      tail = better(tail, x[block - window + i] as number, isMax);
+      suffix[i] = tail;
+    }
+    const end = Math.min(block + window, n);
+    run = x[block] as number;
+    for (let t = block; t < end; t++) {
+      if (t > block) run = better(x[t] as number, run, isMax);
+      out[t] = better(run, suffix[t - block + 1] as number, isMax);
+    }
   }
+}
+
+/** The more extreme of `later` and `earlier`, `later` on a tie. */
+function better(later: number, earlier: number, isMax: boolean): number {
+  // biome-ignore lint/complexity/useMathMinMax: Math.max and Math.min rank 0 above −0; a tie must keep `later`.
+  return isMax ? (later >= earlier ? later : earlier) : later <= earlier ? later : earlier;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type ResolvedDefinition,
   resolveDefinition,
 } from './definition.js';
-import { column } from './input.js';
+import { type Checked, column, firstNumberAndBad, withChecked } from './input.js';
 
 /** The bars a {@link FeaturePipeline} reads; only the columns its steps use are required (close always is). */
 export interface PipelineBars {
@@ -64,25 +64,29 @@ export interface FeatureSet extends FeatureColumns {
   X: number[][];
 }
 
+/** Every array {@link FeaturePipeline}'s compute produced or read, with what one pass over it found. */
+interface Computed {
+  /** Step outputs (`step` or `step.output`) and the bar columns read, by name. */
+  all: Map<string, Float64Array>;
+  /** For each step output, its first number and its first non-finite value after that (−1 when none). */
+  scans: Map<string, { start: number; bad: number }>;
+}
+
 /**
  * The index of the first number in a feature column (its warm-up), after checking that every value from there on is
  * finite: a NaN or an infinity later on (a division by zero in a chained step) would poison every model fed with it.
  */
-function checkedStart(values: Float64Array, name: string): number {
-  const n = values.length;
-  let first = 0;
-  while (first < n && Number.isNaN(values[first] as number)) first++;
-  for (let t = first; t < n; t++) {
+function checkedStart(values: Float64Array, scan: { start: number; bad: number }, name: string): number {
+  const t = scan.bad;
+  if (t >= 0) {
     const v = values[t] as number;
-    if (v - v !== 0) {
-      throw new MlcycleError(
-        'INVALID_ARGUMENT',
-        `feature ${name} is ${v} at bar ${t}, after its warm-up; every feature must be finite once it starts`,
-        { details: { column: name, index: t } },
-      );
-    }
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      `feature ${name} is ${v} at bar ${t}, after its warm-up; every feature must be finite once it starts`,
+      { details: { column: name, index: t } },
+    );
   }
-  return first;
+  return scan.start;
 }
 
 /**
@@ -137,7 +141,7 @@ export class FeaturePipeline {
 
   /** The feature matrix by column (no row arrays): the fast path for large inputs. */
   buildColumns(bars: PipelineBars): FeatureColumns {
-    const all = this.compute(bars);
+    const { all, scans } = this.compute(bars);
     const n = (all.get('close') as Float64Array).length;
     const names = this.definition.steps.flatMap(
       (s) => FEATURE_KINDS[s.feature]?.outputs?.map((o) => `${s.name}.${o}`) ?? [s.name],
@@ -146,7 +150,7 @@ export class FeaturePipeline {
     let warmUp = 0;
     for (const name of names) {
       const values = all.get(name) as Float64Array;
-      const first = checkedStart(values, name);
+      const first = checkedStart(values, scans.get(name) as { start: number; bad: number }, name);
       firstValid[name] = first;
       warmUp = Math.max(warmUp, first);
     }
@@ -209,8 +213,13 @@ export class FeaturePipeline {
     return { ...built, X };
   }
 
-  /** Every step's outputs and every bar column read, by name, over all bars. */
-  private compute(bars: PipelineBars): Map<string, Float64Array> {
+  /**
+   * Every step's outputs and every bar column read, by name, over all bars. Each bar column is checked once when
+   * first read and each output scanned once when computed; the steps then skip re-checking them (`withChecked`).
+   * An output that is not finite after its warm-up is not vouched for, so a step reading it fails with its own
+   * message, as it would alone; `buildColumns` reports it otherwise.
+   */
+  private compute(bars: PipelineBars): Computed {
     if (typeof bars !== 'object' || bars === null) {
       throw new MlcycleError(
         'INVALID_ARGUMENT',
@@ -218,9 +227,11 @@ export class FeaturePipeline {
       );
     }
     const all = new Map<string, Float64Array>();
+    const scans = new Map<string, { start: number; bad: number }>();
+    const known = new Map<Float64Array, Checked>();
     const read = (name: string): Float64Array => {
-      const known = all.get(name);
-      if (known) return known;
+      const cached = all.get(name);
+      if (cached) return cached;
       const raw = (bars as unknown as Record<string, ArrayLike<number> | undefined>)[name];
       if (raw === undefined) {
         throw new MlcycleError('INVALID_ARGUMENT', `bars.${name} is required by this pipeline's steps`);
@@ -236,9 +247,25 @@ export class FeaturePipeline {
         );
       }
       all.set(name, values);
+      known.set(values, { start: 0, floor: name === 'timestamp' ? -1 : name === 'volume' ? 0 : 1 });
       return values;
     };
+    const keep = (name: string, values: Float64Array): void => {
+      const scan = firstNumberAndBad(values);
+      all.set(name, values);
+      scans.set(name, scan);
+      if (scan.bad < 0) known.set(values, { start: scan.start, floor: -1 });
+    };
     read('close');
+    withChecked(known, () => this.computeSteps(read, keep));
+    return { all, scans };
+  }
+
+  /** Runs the steps in order, reading their inputs with `read` and handing their outputs to `keep`. */
+  private computeSteps(
+    read: (name: string) => Float64Array,
+    keep: (name: string, values: Float64Array) => void,
+  ): void {
     for (const step of this.definition.steps) {
       const kind = FEATURE_KINDS[step.feature];
       if (!kind) continue;
@@ -252,9 +279,8 @@ export class FeaturePipeline {
         const message = `step ${step.name} (${step.feature}): ${error.message}`;
         throw new MlcycleError(error.code, message, { cause: error });
       }
-      if (out instanceof Float64Array) all.set(step.name, out);
-      else for (const [key, values] of Object.entries(out)) all.set(`${step.name}.${key}`, values);
+      if (out instanceof Float64Array) keep(step.name, out);
+      else for (const [key, values] of Object.entries(out)) keep(`${step.name}.${key}`, values);
     }
-    return all;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../core/options.js';
-import { column, nanArray, sameLengths, series, windowLength } from './input.js';
+import { column, nanArray, sameLengths, series, shared, windowLength } from './input.js';
 import { rollingExtreme, rollingMoments } from './kernels.js';
 
 /** The high, low and close columns that range indicators read; each a positive finite price per bar. */
@@ -62,16 +62,13 @@ export function bollinger(values: ArrayLike<number>, options?: BollingerOptions)
   const o = parseOptions(bollingerSchema, options, 'bollinger options');
   const { values: x, start } = series(values, 'values');
   const n = x.length;
-  const middle = nanArray(n);
-  const variance = nanArray(n);
+  const first = start + o.period - 1;
+  const middle = nanArray(n, first);
+  const variance = nanArray(n, first);
   rollingMoments(x, start, o.period, o.ddof, middle, variance);
-  const upper = nanArray(n);
-  const lower = nanArray(n);
-  for (let t = 0; t < n; t++) {
-    const width = o.multiplier * Math.sqrt(variance[t] as number);
-    upper[t] = (middle[t] as number) + width;
-    lower[t] = (middle[t] as number) - width;
-  }
+  const upper = nanArray(n, first);
+  const lower = nanArray(n, first);
+  bands(middle, variance, o.multiplier, first, upper, lower);
   return { middle, upper, lower };
 }
 
@@ -99,10 +96,14 @@ const stochasticSchema = z
 function channel(bars: HighLowClose, period: number) {
   const { high, low, close } = highLowClose(bars);
   const n = close.length;
-  const highest = nanArray(n);
-  const lowest = nanArray(n);
-  rollingExtreme(high, 0, period, 1, highest);
-  rollingExtreme(low, 0, period, -1, lowest);
+  // Read-only below, so one pipeline's stochastic and Williams %R can share them.
+  const { highest, lowest } = shared('channel', [high, low, period], () => {
+    const highest = nanArray(n, period - 1);
+    const lowest = nanArray(n, period - 1);
+    rollingExtreme(high, 0, period, 1, highest);
+    rollingExtreme(low, 0, period, -1, lowest);
+    return { highest, lowest };
+  });
   return { close, highest, lowest, n };
 }
 
@@ -114,12 +115,9 @@ function channel(bars: HighLowClose, period: number) {
 export function stochastic(bars: HighLowClose, options?: StochasticOptions): Stochastic {
   const o = parseOptions(stochasticSchema, options, 'stochastic options');
   const { close, highest, lowest, n } = channel(bars, o.kPeriod);
-  const k = nanArray(n);
-  for (let t = o.kPeriod - 1; t < n; t++) {
-    const range = (highest[t] as number) - (lowest[t] as number);
-    k[t] = range === 0 ? 50 : (100 * ((close[t] as number) - (lowest[t] as number))) / range;
-  }
-  const d = nanArray(n);
+  const k = nanArray(n, o.kPeriod - 1);
+  percentK(close, highest, lowest, o.kPeriod - 1, k);
+  const d = nanArray(n, o.kPeriod + o.dPeriod - 2);
   rollingMoments(k, o.kPeriod - 1, o.dPeriod, 1, d, undefined);
   return { k, d };
 }
@@ -131,10 +129,40 @@ export function stochastic(bars: HighLowClose, options?: StochasticOptions): Sto
 export function williamsR(bars: HighLowClose, period = 14): Float64Array {
   const p = windowLength(period, 'period');
   const { close, highest, lowest, n } = channel(bars, p);
-  const out = nanArray(n);
+  const out = nanArray(n, p - 1);
   for (let t = p - 1; t < n; t++) {
     const range = (highest[t] as number) - (lowest[t] as number);
     out[t] = range === 0 ? -50 : (-100 * ((highest[t] as number) - (close[t] as number))) / range;
   }
   return out;
+}
+
+/** The bands of {@link bollinger} from `first` on. Its own function so that the optimised loop returns straight to its caller (see `directionalLines`). */
+function bands(
+  middle: Float64Array,
+  variance: Float64Array,
+  multiplier: number,
+  first: number,
+  upper: Float64Array,
+  lower: Float64Array,
+): void {
+  for (let t = first; t < middle.length; t++) {
+    const width = multiplier * Math.sqrt(variance[t] as number);
+    upper[t] = (middle[t] as number) + width;
+    lower[t] = (middle[t] as number) - width;
+  }
+}
+
+/** %K of {@link stochastic} from `first` on. Its own function so that the optimised loop returns straight to its caller (see `directionalLines`). */
+function percentK(
+  close: Float64Array,
+  highest: Float64Array,
+  lowest: Float64Array,
+  first: number,
+  k: Float64Array,
+): void {
+  for (let t = first; t < close.length; t++) {
+    const range = (highest[t] as number) - (lowest[t] as number);
+    k[t] = range === 0 ? 50 : (100 * ((close[t] as number) - (lowest[t] as number))) / range;
+  }
 }

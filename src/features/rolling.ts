@@ -12,7 +12,7 @@ import { rollingExtreme, rollingMoments } from './kernels.js';
 export function rollingMean(values: ArrayLike<number>, window: number): Float64Array {
   const w = windowLength(window, 'window');
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + w - 1);
   rollingMoments(x, start, w, 1, out, undefined);
   return out;
 }
@@ -26,9 +26,9 @@ export function rollingStd(values: ArrayLike<number>, window: number, ddof: 0 | 
   const w = windowLength(window, 'window');
   const d = ddofOf(ddof);
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + w - 1);
   rollingMoments(x, start, w, d, undefined, out);
-  for (let t = 0; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
+  for (let t = start + w - 1; t < out.length; t++) out[t] = Math.sqrt(out[t] as number);
   return out;
 }
 
@@ -36,7 +36,7 @@ export function rollingStd(values: ArrayLike<number>, window: number, ddof: 0 | 
 export function rollingMin(values: ArrayLike<number>, window: number): Float64Array {
   const w = windowLength(window, 'window');
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + w - 1);
   rollingExtreme(x, start, w, -1, out);
   return out;
 }
@@ -45,7 +45,7 @@ export function rollingMin(values: ArrayLike<number>, window: number): Float64Ar
 export function rollingMax(values: ArrayLike<number>, window: number): Float64Array {
   const w = windowLength(window, 'window');
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + w - 1);
   rollingExtreme(x, start, w, 1, out);
   return out;
 }
@@ -60,13 +60,13 @@ export function rollingZScore(values: ArrayLike<number>, window: number): Float6
   const w = windowLength(window, 'window', 2);
   const { values: x, start } = series(values, 'values');
   const n = x.length;
-  const mean = nanArray(n);
-  const variance = nanArray(n);
-  rollingMoments(x, start, w, 1, mean, variance);
-  const out = nanArray(n);
+  const out = nanArray(n, start + w - 1);
+  const variance = nanArray(n, start + w - 1);
+  rollingMoments(x, start, w, 1, out, variance);
+  // `out` holds the mean until each z-score replaces it: one array fewer over a long series.
   for (let t = start + w - 1; t < n; t++) {
     const v = variance[t] as number;
-    out[t] = v === 0 ? 0 : ((x[t] as number) - (mean[t] as number)) / Math.sqrt(v);
+    out[t] = v === 0 ? 0 : ((x[t] as number) - (out[t] as number)) / Math.sqrt(v);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { nanArray, series, windowLength } from './input.js';
  */
 export function returns(values: ArrayLike<number>): Float64Array {
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + 1);
   for (let t = start + 1; t < x.length; t++) out[t] = (x[t] as number) / (x[t - 1] as number) - 1;
   return out;
 }
@@ -27,7 +27,7 @@ export function logReturns(values: ArrayLike<number>): Float64Array {
       );
     }
   }
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + 1);
   for (let t = start + 1; t < x.length; t++) out[t] = Math.log((x[t] as number) / (x[t - 1] as number));
   return out;
 }
@@ -36,7 +36,7 @@ export function logReturns(values: ArrayLike<number>): Float64Array {
 export function lag(values: ArrayLike<number>, periods: number): Float64Array {
   const k = windowLength(periods, 'periods');
   const { values: x } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, k);
   for (let t = k; t < x.length; t++) out[t] = x[t - k] as number;
   return out;
 }
@@ -45,7 +45,7 @@ export function lag(values: ArrayLike<number>, periods: number): Float64Array {
 export function momentum(values: ArrayLike<number>, period: number): Float64Array {
   const k = windowLength(period, 'period');
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + k);
   for (let t = start + k; t < x.length; t++) out[t] = (x[t] as number) - (x[t - k] as number);
   return out;
 }

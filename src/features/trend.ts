@@ -11,7 +11,7 @@ import { exponentialMean } from './kernels.js';
 export function ema(values: ArrayLike<number>, period: number): Float64Array {
   const p = windowLength(period, 'period');
   const { values: x, start } = series(values, 'values');
-  const out = nanArray(x.length);
+  const out = nanArray(x.length, start + p - 1);
   exponentialMean(x, start, 2 / (p + 1), p, out);
   return out;
 }
@@ -50,16 +50,14 @@ export function macd(values: ArrayLike<number>, options?: MacdOptions): Macd {
   const o = parseOptions(macdSchema, options, 'macd options');
   const { values: x, start } = series(values, 'values');
   const n = x.length;
-  const fast = nanArray(n);
-  const slow = nanArray(n);
-  exponentialMean(x, start, 2 / (o.fast + 1), o.slow, fast);
-  exponentialMean(x, start, 2 / (o.slow + 1), o.slow, slow);
-  const line = nanArray(n);
-  for (let t = 0; t < n; t++) line[t] = (fast[t] as number) - (slow[t] as number);
-  const signal = nanArray(n);
-  exponentialMean(line, start + o.slow - 1, 2 / (o.signal + 1), o.signal, signal);
-  const histogram = nanArray(n);
-  for (let t = 0; t < n; t++) histogram[t] = (line[t] as number) - (signal[t] as number);
+  const lineStart = start + o.slow - 1;
+  const line = nanArray(n, lineStart);
+  emaSpread(x, start, 2 / (o.fast + 1), 2 / (o.slow + 1), lineStart, line);
+  const histogramStart = lineStart + o.signal - 1;
+  const signal = nanArray(n, histogramStart);
+  exponentialMean(line, lineStart, 2 / (o.signal + 1), o.signal, signal);
+  const histogram = nanArray(n, histogramStart);
+  difference(line, signal, histogramStart, histogram);
   return { line, signal, histogram };
 }
 
@@ -73,7 +71,7 @@ export function rsi(values: ArrayLike<number>, period = 14): Float64Array {
   const p = windowLength(period, 'period');
   const { values: x, start } = series(values, 'values');
   const n = x.length;
-  const out = nanArray(n);
+  const out = nanArray(n, start + p);
   const alpha = 1 / p;
   const keep = 1 - alpha;
   let gain = 0;
@@ -94,4 +92,35 @@ export function rsi(values: ArrayLike<number>, period = 14): Float64Array {
     if (t >= start + p) out[t] = loss === 0 ? (gain === 0 ? 50 : 100) : 100 - 100 / (1 + gain / loss);
   }
   return out;
+}
+
+/**
+ * EMA(fast) − EMA(slow) from `first` on, both EMAs in one pass as scalars with the recursion of `exponentialMean`
+ * (seeded by the number at `start`). Its own function so that the optimised loop returns straight to its caller (see `directionalLines`).
+ */
+function emaSpread(
+  x: Float64Array,
+  start: number,
+  fastAlpha: number,
+  slowAlpha: number,
+  first: number,
+  out: Float64Array,
+): void {
+  const fastKeep = 1 - fastAlpha;
+  const slowKeep = 1 - slowAlpha;
+  let fast = x[start] as number;
+  let slow = fast;
+  for (let t = start; t < x.length; t++) {
+    if (t > start) {
+      const v = x[t] as number;
+      fast = fastKeep * fast + fastAlpha * v;
+      slow = slowKeep * slow + slowAlpha * v;
+    }
+    if (t >= first) out[t] = fast - slow;
+  }
+}
+
+/** a − b from `first` on. Its own function so that the optimised loop returns straight to its caller (see `directionalLines`). */
+function difference(a: Float64Array, b: Float64Array, first: number, out: Float64Array): void {
+  for (let t = first; t < a.length; t++) out[t] = (a[t] as number) - (b[t] as number);
 }

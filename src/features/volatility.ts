@@ -25,7 +25,7 @@ function trueRange(high: Float64Array, low: Float64Array, close: Float64Array): 
 export function atr(bars: HighLowClose, period = 14): Float64Array {
   const p = windowLength(period, 'period');
   const { high, low, close } = highLowClose(bars);
-  const out = nanArray(close.length);
+  const out = nanArray(close.length, p - 1);
   exponentialMean(trueRange(high, low, close), 0, 1 / p, p, out);
   return out;
 }
@@ -50,10 +50,27 @@ export function adx(bars: HighLowClose, period = 14): Adx {
   const p = windowLength(period, 'period');
   const { high, low, close } = highLowClose(bars);
   const n = close.length;
-  const plusDI = nanArray(n);
-  const minusDI = nanArray(n);
-  const out = nanArray(n);
-  if (n === 0) return { plusDI, minusDI, adx: out };
+  const plusDI = nanArray(n, p);
+  const minusDI = nanArray(n, p);
+  const out = nanArray(n, 2 * p - 1);
+  if (n > 0) directionalLines(high, low, close, p, plusDI, minusDI, out);
+  return { plusDI, minusDI, adx: out };
+}
+
+/**
+ * The loop of {@link adx}, writing +DI, −DI and the ADX; a function of its own that ends with its loop, so that the
+ * optimised loop returns straight to its caller.
+ */
+function directionalLines(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  p: number,
+  plusDI: Float64Array,
+  minusDI: Float64Array,
+  out: Float64Array,
+): void {
+  const n = close.length;
   const alpha = 1 / p;
   const keep = 1 - alpha;
   // One pass, every Wilder average a scalar with the recursion of `exponentialMean`: the ATR seeded at bar 0, the
@@ -87,7 +104,6 @@ export function adx(bars: HighLowClose, period = 14): Adx {
     average = t === p ? dx : keep * average + alpha * dx;
     if (t >= 2 * p - 1) out[t] = average;
   }
-  return { plusDI, minusDI, adx: out };
 }
 
 /** Options of {@link realizedVolatility}. */
@@ -117,11 +133,16 @@ export function realizedVolatility(
   const o = parseOptions(realizedSchema, options, 'realizedVolatility options');
   const x = column(close, 'close', true);
   const n = x.length;
-  const r = nanArray(n);
-  for (let t = 1; t < n; t++) r[t] = Math.log((x[t] as number) / (x[t - 1] as number));
-  const variance = nanArray(n);
+  const r = nanArray(n, 1);
+  logChanges(x, r);
+  const variance = nanArray(n, o.window);
   rollingMoments(r, 1, o.window, 1, undefined, variance);
   const scale = Math.sqrt(o.periodsPerYear);
-  for (let t = 0; t < n; t++) variance[t] = Math.sqrt(variance[t] as number) * scale;
+  for (let t = o.window; t < n; t++) variance[t] = Math.sqrt(variance[t] as number) * scale;
   return variance;
+}
+
+/** ln(x[t] / x[t − 1]) from the second value on. Its own function so that the optimised loop returns straight to its caller (see `directionalLines`). */
+function logChanges(x: Float64Array, out: Float64Array): void {
+  for (let t = 1; t < x.length; t++) out[t] = Math.log((x[t] as number) / (x[t - 1] as number));
 }

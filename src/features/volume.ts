@@ -49,31 +49,68 @@ export function vwap(bars: HighLowCloseVolume, options?: VwapOptions): Float64Ar
   const low = column(bars.low, 'low', true);
   const close = column(bars.close, 'close', true);
   const volume = column(bars.volume, 'volume', false);
-  const n = sameLengths({ high, low, close, volume });
-  const typical = new Float64Array(n);
-  const weighted = new Float64Array(n);
+  sameLengths({ high, low, close, volume });
+  return o.window === undefined
+    ? cumulativeVwap(high, low, close, volume)
+    : rollingVwap(high, low, close, volume, o.window);
+}
+
+/** (high + low + close) / 3 of bar `t`. */
+function typical(high: Float64Array, low: Float64Array, close: Float64Array, t: number): number {
+  return ((high[t] as number) + (low[t] as number) + (close[t] as number)) / 3;
+}
+
+// The two VWAPs are separate functions so that each loop keeps its own type feedback and stays optimised when a
+// pipeline computes both.
+
+function cumulativeVwap(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+): Float64Array {
+  const n = close.length;
+  const out = new Float64Array(n); // a value at every bar
+  let money = 0;
+  let shares = 0;
   for (let t = 0; t < n; t++) {
-    typical[t] = ((high[t] as number) + (low[t] as number) + (close[t] as number)) / 3;
-    weighted[t] = (typical[t] as number) * (volume[t] as number);
+    const price = typical(high, low, close, t);
+    money += price * (volume[t] as number);
+    shares += volume[t] as number;
+    out[t] = shares === 0 ? price : money / shares;
   }
-  const out = nanArray(n);
-  if (o.window === undefined) {
-    let money = 0;
-    let shares = 0;
-    for (let t = 0; t < n; t++) {
-      money += weighted[t] as number;
-      shares += volume[t] as number;
-      out[t] = shares === 0 ? (typical[t] as number) : money / shares;
-    }
-    return out;
-  }
-  const money = nanArray(n);
-  const shares = nanArray(n);
-  rollingSum(weighted, 0, o.window, money);
-  rollingSum(volume, 0, o.window, shares);
-  for (let t = o.window - 1; t < n; t++) {
+  return out;
+}
+
+function rollingVwap(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  window: number,
+): Float64Array {
+  const n = close.length;
+  const weighted = moneyTraded(high, low, close, volume);
+  // `out` holds the money traded over each window until the VWAP replaces it.
+  const out = nanArray(n, window - 1);
+  const shares = nanArray(n, window - 1);
+  rollingSum(weighted, 0, window, out);
+  rollingSum(volume, 0, window, shares);
+  for (let t = window - 1; t < n; t++) {
     const s = shares[t] as number;
-    out[t] = s === 0 ? (typical[t] as number) : (money[t] as number) / s;
+    out[t] = s === 0 ? typical(high, low, close, t) : (out[t] as number) / s;
   }
+  return out;
+}
+
+/** typical · volume of every bar. Its own function so that the optimised loop returns straight to its caller (see `directionalLines`). */
+function moneyTraded(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+): Float64Array {
+  const out = new Float64Array(close.length);
+  for (let t = 0; t < out.length; t++) out[t] = typical(high, low, close, t) * (volume[t] as number);
   return out;
 }
