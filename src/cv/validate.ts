@@ -187,7 +187,7 @@ export function resolveMetrics(specs: readonly MetricSpec[]): ResolvedMetric[] {
 }
 
 /** Summarises per-fold scores: mean and sample standard deviation per metric. */
-export function summarise(folds: readonly FoldResult[], names: readonly string[]) {
+function summarise(folds: readonly FoldResult[], names: readonly string[]) {
   const meanOf: Record<string, number> = {};
   const stdOf: Record<string, number> = {};
   for (const name of names) {

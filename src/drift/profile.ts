@@ -103,7 +103,7 @@ const optionsSchema = z.strictObject({
 });
 
 /** Distinct inner quantile edges of a sorted sample, and the sample's count in each of the bins they make. */
-export function quantileBins(sorted: Float64Array, bins: number): { edges: number[]; counts: number[] } {
+function quantileBins(sorted: Float64Array, bins: number): { edges: number[]; counts: number[] } {
   const edges: number[] = [];
   for (let k = 1; k < bins; k++) {
     const edge = quantileSorted(sorted, k / bins);
