@@ -45,13 +45,31 @@ export const DRIFT_TESTS: readonly DriftTestName[] = [
 
 /** A column's reference, ready for testing: its profile and, for numbers, its sample as a sorted typed array. */
 export type PreparedReference =
-  | { kind: 'numeric'; profile: NumericProfile; sample: Float64Array; std: number }
+  | {
+      kind: 'numeric';
+      profile: NumericProfile;
+      sample: Float64Array;
+      std: number;
+      /** The sample's counts per value, scaled to the column's count: made on first use, then kept. */
+      valueCounts?: Map<string, number>;
+    }
   | { kind: 'categorical'; profile: CategoricalProfile };
 
-/** A column's current values present: sorted numbers, or counts per label. */
-export type CurrentValues =
+/** The counts per value or label of a column's reference and current values, over the union of labels. */
+export interface LabelCounts {
+  labels: string[];
+  reference: number[];
+  current: number[];
+}
+
+/**
+ * A column's current values present: sorted numbers, or counts per label; `labelled` keeps the label counts
+ * against the reference they were made for, which a detection asks for up to three times (test choice, test, score).
+ */
+export type CurrentValues = (
   | { kind: 'numeric'; sorted: Float64Array; missing: number }
-  | { kind: 'categorical'; counts: Map<string, number>; present: number; missing: number };
+  | { kind: 'categorical'; counts: Map<string, number>; present: number; missing: number }
+) & { labelled?: { reference: PreparedReference; counts: LabelCounts } };
 
 /** What a test found. */
 export interface TestOutcome {
@@ -107,22 +125,27 @@ function valueCounts(sorted: Float64Array, scale = 1): Map<string, number> {
 }
 
 /** Reference and current counts over the union of labels (reference's first, then the new ones in order). */
-export function labelCounts(
-  reference: PreparedReference,
-  current: CurrentValues,
-): { labels: string[]; reference: number[]; current: number[] } {
-  const ref =
-    reference.kind === 'categorical'
-      ? new Map(Object.entries(reference.profile.categories))
-      : valueCounts(reference.sample, reference.profile.count / Math.max(reference.sample.length, 1));
+export function labelCounts(reference: PreparedReference, current: CurrentValues): LabelCounts {
+  if (current.labelled?.reference === reference) return current.labelled.counts;
+  let ref: Map<string, number>;
+  if (reference.kind === 'categorical') ref = new Map(Object.entries(reference.profile.categories));
+  else {
+    reference.valueCounts ??= valueCounts(
+      reference.sample,
+      reference.profile.count / Math.max(reference.sample.length, 1),
+    );
+    ref = reference.valueCounts;
+  }
   const cur = current.kind === 'categorical' ? current.counts : valueCounts(current.sorted);
   const labels = [...ref.keys()];
   for (const label of cur.keys()) if (!ref.has(label)) labels.push(label);
-  return {
+  const counts = {
     labels,
     reference: labels.map((l) => ref.get(l) ?? 0),
     current: labels.map((l) => cur.get(l) ?? 0),
   };
+  current.labelled = { reference, counts };
+  return counts;
 }
 
 /** Numbers with at most this many distinct values are compared value by value, as categories (Evidently's 20). */
@@ -197,7 +220,7 @@ function binnedDistance(distance: (reference: number[], current: number[]) => nu
 }
 
 /** A test on the counts per value or label, with a p-value, at 5%. */
-function countTest(test: (counts: ReturnType<typeof labelCounts>) => TestOutcome): TestDefinition {
+function countTest(test: (counts: LabelCounts) => TestOutcome): TestDefinition {
   return {
     pValue: true,
     threshold: 0.05,
