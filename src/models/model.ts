@@ -89,11 +89,12 @@ export interface CheckedRows {
 
 /**
  * Checks that `X` is a non-empty array of equally long rows of finite numbers and copies it row-major. `who` starts
- * every message (e.g. `"ridge"`); `cols`, when given, is the feature count the model was fitted on.
+ * every message (e.g. `"ridge"`); `cols`, when given, is the feature count the model was fitted on. With
+ * `allowMissing`, NaN passes as a missing value (infinities are still refused).
  *
  * @internal shared with the models module's model files; not part of the public surface.
  */
-export function checkRows(X: unknown, who: string, cols?: number): CheckedRows {
+export function checkRows(X: unknown, who: string, cols?: number, allowMissing = false): CheckedRows {
   if (!Array.isArray(X)) {
     throw new MlcycleError(
       'INVALID_ARGUMENT',
@@ -121,10 +122,11 @@ export function checkRows(X: unknown, who: string, cols?: number): CheckedRows {
     }
     for (let j = 0; j < width; j++) {
       const v = values[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
+      if (typeof v !== 'number' || !(Number.isFinite(v) || (allowMissing && Number.isNaN(v)))) {
+        const expected = allowMissing ? 'finite numbers or NaN (missing)' : 'finite numbers';
         throw new MlcycleError(
           'INVALID_ARGUMENT',
-          `${who}: X[${i}][${j}] is ${formatNumber(v)}; features must be finite numbers`,
+          `${who}: X[${i}][${j}] is ${formatNumber(v)}; features must be ${expected}`,
         );
       }
       data[i * width + j] = v;

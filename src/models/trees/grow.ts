@@ -1,0 +1,669 @@
+import type { Random } from '../../core/random.js';
+import type { Tree } from './tree.js';
+
+/** The binned training matrix every tree of a model grows on. */
+export interface BinnedData {
+  /** Row-major bins: feature f of row i at `i * cols + f`. */
+  bins: Uint8Array;
+  /** Number of rows. */
+  rows: number;
+  /** Number of features. */
+  cols: number;
+  /** Real bins per feature; a feature's missing bin has this index. */
+  counts: Uint16Array;
+  /** Upper bin edges per feature (see `Bins`), for the raw-value thresholds of splits. */
+  edges: Float64Array[];
+}
+
+/** How a tree grows; every field is set (the models fill in their defaults). */
+export interface GrowParams {
+  /** Deepest level a node may reach (the root is at depth 0); `Infinity` for no limit. */
+  maxDepth: number;
+  /** Most leaves per tree; `Infinity` for no limit. */
+  maxLeaves: number;
+  /** Split the open leaf with the largest gain first (LightGBM) instead of level by level. */
+  leafwise: boolean;
+  /** Fewest rows in each child of a split. */
+  minSamplesLeaf: number;
+  /** Fewest rows in a node for it to be split. */
+  minSamplesSplit: number;
+  /** Smallest sum of hessians (sample weights) in each child of a split. */
+  minChildWeight: number;
+  /** L2 penalty on leaf values (XGBoost's `lambda`). */
+  lambda: number;
+  /** L1 penalty on leaf values (XGBoost's `alpha`). */
+  alpha: number;
+  /** Smallest loss reduction for a split to be made (XGBoost's `gamma`, LightGBM's `min_gain_to_split`). */
+  minSplitGain: number;
+  /** Features (that are not constant in the node) to try per node, drawn at random when fewer than the tree has. */
+  featuresPerNode: number;
+  /** Per feature: +1 for a non-decreasing, −1 for a non-increasing relation, 0 for none; null for no constraints. */
+  monotone: Int8Array | null;
+}
+
+/** Rows a leaf holds after growth: `rows[start..end)` of the array passed to {@link TreeGrower.grow}. */
+export interface LeafRows {
+  /** The leaf's node index. */
+  node: number;
+  /** First position in the rows array. */
+  start: number;
+  /** One past the last position. */
+  end: number;
+}
+
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  /** Sums of the left child: gradients (one per output), hessian, row count. */
+  left: Float64Array;
+}
+
+interface Open {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  sums: Float64Array;
+  hist: Float64Array | null;
+  split: Split | null;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * Grows histogram trees on one binned matrix, reusing its buffers from tree to tree. Gradients and hessians come per
+ * row; a split maximises Σₖ T(Gₖ,L)²/(H_L+λ) + Σₖ T(Gₖ,R)²/(H_R+λ) − Σₖ T(Gₖ)²/(H+λ), with T the L1 soft threshold
+ * (Chen and Guestrin, "XGBoost", KDD 2016), and a leaf's value is −T(Gₖ)/(H+λ). With gradients −w·y, hessians w and
+ * no penalty this is the variance (for one-hot outputs, the Gini) reduction of CART, and the leaf value the weighted
+ * mean, which is how the forest uses it.
+ *
+ * Large nodes build a histogram of every feature (the larger child of a split takes its parent's histogram minus
+ * its sibling's, LightGBM's subtraction trick); nodes with fewer rows than bins accumulate only the bins their rows
+ * touch, so fully grown trees cost O(rows · depth) rather than O(bins) per node.
+ */
+export class TreeGrower {
+  private readonly stride: number;
+  private readonly width: number;
+  private readonly histSize: number;
+  private readonly pool: Float64Array[] = [];
+  private readonly scratch: Float64Array;
+  private readonly touched: Uint8Array;
+  private readonly order: Uint8Array;
+  private readonly running: Float64Array;
+  private readonly candidate: Float64Array;
+  private readonly rest: Float64Array;
+  private features: Int32Array = new Int32Array(0);
+  private grad: Float64Array = new Float64Array(0);
+  private hess: Float64Array = new Float64Array(0);
+  private rng: Random | null = null;
+  // The tree being grown, as growable arrays.
+  private feature: number[] = [];
+  private threshold: number[] = [];
+  private bin: number[] = [];
+  private missingLeft: number[] = [];
+  private left: number[] = [];
+  private right: number[] = [];
+  private gain: number[] = [];
+  private cover: number[] = [];
+  private value: number[] = [];
+
+  constructor(
+    private readonly data: BinnedData,
+    private readonly params: GrowParams,
+    private readonly outputs: number,
+  ) {
+    let most = 0;
+    for (const count of data.counts) most = Math.max(most, count);
+    this.stride = most + 1;
+    this.width = outputs + 2;
+    this.histSize = data.cols * this.stride * this.width;
+    this.scratch = new Float64Array(this.stride * this.width);
+    this.touched = new Uint8Array(this.stride);
+    this.order = new Uint8Array(this.stride);
+    this.running = new Float64Array(this.width);
+    this.candidate = new Float64Array(this.width);
+    this.rest = new Float64Array(this.width);
+  }
+
+  /**
+   * Grows one tree on `rows` (row indices, reordered in place so that each leaf's rows are contiguous) with
+   * per-row gradients `grad` (`outputs` per row, at `row * outputs + k`) and hessians `hess`, splitting on
+   * `features` only. `rng` draws the features tried per node when that is fewer than all.
+   */
+  grow(
+    rows: Uint32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+    features: Int32Array,
+    rng: Random,
+  ): { tree: Tree; leaves: LeafRows[] } {
+    this.features = features;
+    this.grad = grad;
+    this.hess = hess;
+    this.rng = rng;
+    this.resetTree();
+    const { params } = this;
+    const leaves: LeafRows[] = [];
+    const rootSums = this.sumRows(rows, 0, rows.length);
+    const root = this.openNode(rows, 0, rows.length, 0, rootSums, null, -Infinity, Infinity);
+    const open: Open[] = [];
+    let leafCount = 1;
+    if (root.split === null) this.closeLeaf(root, leaves);
+    else open.push(root);
+    let next = 0;
+    while (next < open.length) {
+      const current = params.leafwise ? takeBest(open, next) : (open[next] as Open);
+      next++;
+      const split = current.split as Split;
+      if (leafCount >= params.maxLeaves) {
+        this.closeLeaf(current, leaves);
+        continue;
+      }
+      leafCount++;
+      for (const child of this.splitNode(rows, current, split)) {
+        if (child.split === null) this.closeLeaf(child, leaves);
+        else open.push(child);
+      }
+    }
+    return { tree: this.finishTree(), leaves };
+  }
+
+  private resetTree(): void {
+    this.feature = [];
+    this.threshold = [];
+    this.bin = [];
+    this.missingLeft = [];
+    this.left = [];
+    this.right = [];
+    this.gain = [];
+    this.cover = [];
+    this.value = [];
+  }
+
+  private newNode(sums: Float64Array): number {
+    const id = this.feature.length;
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.bin.push(0);
+    this.missingLeft.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.gain.push(0);
+    this.cover.push(sums[this.outputs] as number);
+    for (let k = 0; k < this.outputs; k++) this.value.push(0);
+    return id;
+  }
+
+  private finishTree(): Tree {
+    return {
+      outputs: this.outputs,
+      feature: Int32Array.from(this.feature),
+      threshold: Float64Array.from(this.threshold),
+      bin: Uint8Array.from(this.bin),
+      missingLeft: Uint8Array.from(this.missingLeft),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      gain: Float64Array.from(this.gain),
+      cover: Float64Array.from(this.cover),
+      value: Float64Array.from(this.value),
+    };
+  }
+
+  private sumRows(rows: Uint32Array, start: number, end: number): Float64Array {
+    const { outputs, grad, hess } = this;
+    const sums = new Float64Array(this.width);
+    for (let i = start; i < end; i++) {
+      const r = rows[i] as number;
+      for (let k = 0; k < outputs; k++) sums[k] = (sums[k] as number) + (grad[r * outputs + k] as number);
+      sums[outputs] = (sums[outputs] as number) + (hess[r] as number);
+    }
+    sums[outputs + 1] = end - start;
+    return sums;
+  }
+
+  /** A node made ready to split: its histogram (if it is large and has none yet) and its best split. */
+  private openNode(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    depth: number,
+    sums: Float64Array,
+    hist: Float64Array | null,
+    lower: number,
+    upper: number,
+  ): Open {
+    const node = this.newNode(sums);
+    const p = this.params;
+    const count = end - start;
+    const open: Open = { node, start, end, depth, sums, hist, split: null, lower, upper };
+    if (depth >= p.maxDepth || count < p.minSamplesSplit || count < 2 * p.minSamplesLeaf) return open;
+    if (open.hist === null && this.isLarge(count)) open.hist = this.buildHistogram(rows, start, end);
+    open.split = this.findSplit(rows, open);
+    return open;
+  }
+
+  private isLarge(count: number): boolean {
+    return count >= this.stride;
+  }
+
+  private closeLeaf(open: Open, leaves: LeafRows[]): void {
+    if (open.hist !== null) this.pool.push(open.hist);
+    open.hist = null;
+    const { outputs } = this;
+    const h = (open.sums[outputs] as number) + this.params.lambda;
+    for (let k = 0; k < outputs; k++) {
+      const v = -soft(open.sums[k] as number, this.params.alpha) / h;
+      this.value[open.node * outputs + k] = Math.min(open.upper, Math.max(open.lower, v)) + 0; // + 0: no −0, which JSON would not keep
+    }
+    leaves.push({ node: open.node, start: open.start, end: open.end });
+  }
+
+  private takeHist(): Float64Array {
+    const hist = this.pool.pop();
+    if (hist === undefined) return new Float64Array(this.histSize);
+    hist.fill(0);
+    return hist;
+  }
+
+  private buildHistogram(rows: Uint32Array, start: number, end: number): Float64Array {
+    const hist = this.takeHist();
+    const { bins, cols } = this.data;
+    const { features, grad, hess, outputs, stride, width } = this;
+    const nf = features.length;
+    if (outputs === 1) {
+      for (let i = start; i < end; i++) {
+        const r = rows[i] as number;
+        const g = grad[r] as number;
+        const h = hess[r] as number;
+        const base = r * cols;
+        for (let j = 0; j < nf; j++) {
+          const f = features[j] as number;
+          const o = (f * stride + (bins[base + f] as number)) * 3;
+          hist[o] = (hist[o] as number) + g;
+          hist[o + 1] = (hist[o + 1] as number) + h;
+          hist[o + 2] = (hist[o + 2] as number) + 1;
+        }
+      }
+      return hist;
+    }
+    for (let i = start; i < end; i++) {
+      const r = rows[i] as number;
+      const h = hess[r] as number;
+      const base = r * cols;
+      for (let j = 0; j < nf; j++) {
+        const f = features[j] as number;
+        const o = (f * stride + (bins[base + f] as number)) * width;
+        for (let k = 0; k < outputs; k++)
+          hist[o + k] = (hist[o + k] as number) + (grad[r * outputs + k] as number);
+        hist[o + outputs] = (hist[o + outputs] as number) + h;
+        hist[o + outputs + 1] = (hist[o + outputs + 1] as number) + 1;
+      }
+    }
+    return hist;
+  }
+
+  /** `from` minus `minus`, in place in `from`, over the tree's features. */
+  private subtract(from: Float64Array, minus: Float64Array): void {
+    const block = this.stride * this.width;
+    for (const f of this.features) {
+      const o = f * block;
+      for (let i = o; i < o + block; i++) from[i] = (from[i] as number) - (minus[i] as number);
+    }
+  }
+
+  /** Splits `open` by `split`: partitions its rows, records the split and opens both children. */
+  private splitNode(rows: Uint32Array, open: Open, split: Split): [Open, Open] {
+    const { bins, cols, counts, edges } = this.data;
+    const f = split.feature;
+    const t = split.bin;
+    const missingBin = counts[f] as number;
+    const missingLeft = split.missingLeft;
+    let i = open.start;
+    let j = open.end - 1;
+    while (i <= j) {
+      const r = rows[i] as number;
+      const b = bins[r * cols + f] as number;
+      if (b === missingBin ? missingLeft : b <= t) i++;
+      else {
+        rows[i] = rows[j] as number;
+        rows[j] = r;
+        j--;
+      }
+    }
+    const mid = i;
+    const node = open.node;
+    const featureEdges = edges[f] as Float64Array;
+    this.feature[node] = f;
+    this.threshold[node] = t < featureEdges.length ? (featureEdges[t] as number) : Number.MAX_VALUE;
+    this.bin[node] = t;
+    this.missingLeft[node] = missingLeft ? 1 : 0;
+    this.gain[node] = split.gain;
+
+    const leftSums = split.left;
+    const rightSums = new Float64Array(this.width);
+    for (let k = 0; k < this.width; k++) rightSums[k] = (open.sums[k] as number) - (leftSums[k] as number);
+    rightSums[this.outputs + 1] = open.end - mid;
+
+    // Histograms: the smaller child is built, the larger one is the parent's minus the smaller's.
+    let leftHist: Float64Array | null = null;
+    let rightHist: Float64Array | null = null;
+    const parentHist = open.hist;
+    open.hist = null;
+    if (parentHist !== null) {
+      const leftSmaller = mid - open.start <= open.end - mid;
+      const largeCount = leftSmaller ? open.end - mid : mid - open.start;
+      if (this.isLarge(largeCount)) {
+        const small = leftSmaller
+          ? this.buildHistogram(rows, open.start, mid)
+          : this.buildHistogram(rows, mid, open.end);
+        this.subtract(parentHist, small);
+        const smallKept = this.isLarge(open.end - open.start - largeCount) ? small : null;
+        if (smallKept === null) this.pool.push(small);
+        leftHist = leftSmaller ? smallKept : parentHist;
+        rightHist = leftSmaller ? parentHist : smallKept;
+      } else this.pool.push(parentHist);
+    }
+
+    let leftLower = open.lower;
+    let leftUpper = open.upper;
+    let rightLower = open.lower;
+    let rightUpper = open.upper;
+    const constraint = this.params.monotone?.[f] ?? 0;
+    if (constraint !== 0) {
+      const middle = (this.leafValue(leftSums, open) + this.leafValue(rightSums, open)) / 2;
+      if (constraint > 0) {
+        leftUpper = middle;
+        rightLower = middle;
+      } else {
+        leftLower = middle;
+        rightUpper = middle;
+      }
+    }
+    const depth = open.depth + 1;
+    const leftChild = this.openNode(rows, open.start, mid, depth, leftSums, leftHist, leftLower, leftUpper);
+    const rightChild = this.openNode(
+      rows,
+      mid,
+      open.end,
+      depth,
+      rightSums,
+      rightHist,
+      rightLower,
+      rightUpper,
+    );
+    this.left[node] = leftChild.node;
+    this.right[node] = rightChild.node;
+    return [leftChild, rightChild];
+  }
+
+  /** The single-output leaf value of `sums`, within the node's monotone bounds. */
+  private leafValue(sums: Float64Array, open: Open): number {
+    const v = -soft(sums[0] as number, this.params.alpha) / ((sums[1] as number) + this.params.lambda);
+    return Math.min(open.upper, Math.max(open.lower, v));
+  }
+
+  /**
+   * What a node with `sums` contributes to the objective's reduction: Σₖ T(Gₖ)²/(H+λ), or, under monotone
+   * constraints, −(2·T(G)·w + (H+λ)·w²) at the bounded leaf value w (which equals the former when w is not bounded).
+   */
+  private score(sums: Float64Array, open: Open): number {
+    const { outputs, params } = this;
+    const h = (sums[outputs] as number) + params.lambda;
+    if (params.monotone !== null) {
+      const w = this.leafValue(sums, open);
+      const t = soft(sums[0] as number, params.alpha);
+      return -(2 * t * w + h * w * w);
+    }
+    let total = 0;
+    for (let k = 0; k < outputs; k++) {
+      const t = soft(sums[k] as number, params.alpha);
+      total += (t * t) / h;
+    }
+    return total;
+  }
+
+  /** The best split of `open` over the features tried there, or null when no split gains enough. */
+  private findSplit(rows: Uint32Array, open: Open): Split | null {
+    const { features, params } = this;
+    const nf = features.length;
+    const sample = params.featuresPerNode < nf;
+    const tried = sample ? Int32Array.from(features) : features;
+    const best: Split = {
+      gain: params.minSplitGain,
+      feature: -1,
+      bin: 0,
+      missingLeft: false,
+      left: new Float64Array(this.width),
+    };
+    let visited = 0;
+    for (let i = 0; i < nf && visited < params.featuresPerNode; i++) {
+      if (sample) {
+        const j = (this.rng as Random).int(i, nf - 1);
+        const t = tried[i] as number;
+        tried[i] = tried[j] as number;
+        tried[j] = t;
+      }
+      const f = tried[i] as number;
+      const varies =
+        open.hist === null ? this.scanSparse(rows, open, f, best) : this.scanDense(open, f, best);
+      if (varies) visited++;
+    }
+    return best.feature < 0 ? null : best;
+  }
+
+  /** Scans feature `f` of a node with a histogram; false when every row is in one bin. */
+  private scanDense(open: Open, f: number, best: Split): boolean {
+    const hist = open.hist as Float64Array;
+    const { width, order } = this;
+    const base = f * this.stride * width;
+    const missingBin = this.data.counts[f] as number;
+    let n = 0;
+    for (let b = 0; b < missingBin; b++)
+      if ((hist[base + b * width + width - 1] as number) > 0) order[n++] = b;
+    const missingRows = hist[base + missingBin * width + width - 1] as number;
+    if (n + (missingRows > 0 ? 1 : 0) <= 1) return false;
+    this.scan(hist, base, n, missingBin, open, f, best);
+    return true;
+  }
+
+  /** Scans feature `f` of a small node from its rows, touching only the bins they fall in. */
+  private scanSparse(rows: Uint32Array, open: Open, f: number, best: Split): boolean {
+    const { bins, cols } = this.data;
+    const { scratch, touched, order, grad, hess, outputs, width } = this;
+    const missingBin = this.data.counts[f] as number;
+    let n = 0;
+    for (let i = open.start; i < open.end; i++) {
+      const r = rows[i] as number;
+      const b = bins[r * cols + f] as number;
+      const o = b * width;
+      if (scratch[o + width - 1] === 0) touched[n++] = b;
+      for (let k = 0; k < outputs; k++)
+        scratch[o + k] = (scratch[o + k] as number) + (grad[r * outputs + k] as number);
+      scratch[o + outputs] = (scratch[o + outputs] as number) + (hess[r] as number);
+      scratch[o + outputs + 1] = (scratch[o + outputs + 1] as number) + 1;
+    }
+    const varies = n > 1;
+    if (varies) {
+      // The occupied bins in ascending order: sorted when few, else read off the bins in order.
+      let real = 0;
+      if (n * n < 4 * missingBin) {
+        sortSmall(touched, n);
+        for (let i = 0; i < n; i++)
+          if ((touched[i] as number) !== missingBin) order[real++] = touched[i] as number;
+      } else {
+        for (let b = 0; b < missingBin; b++)
+          if ((scratch[b * width + width - 1] as number) > 0) order[real++] = b;
+      }
+      this.scan(scratch, 0, real, missingBin, open, f, best);
+    }
+    for (let i = 0; i < n; i++) {
+      const o = (touched[i] as number) * width;
+      for (let k = 0; k < width; k++) scratch[o + k] = 0;
+    }
+    return varies;
+  }
+
+  /**
+   * Tries every threshold between the `n` occupied real bins listed in `this.order` (ascending), with the missing
+   * rows on either side, and keeps the best in `best`. Entries of bin b are at `hist[base + b * width ..]`.
+   */
+  private scan(
+    hist: Float64Array,
+    base: number,
+    n: number,
+    missingBin: number,
+    open: Open,
+    f: number,
+    best: Split,
+  ): void {
+    if (this.outputs === 1 && this.params.monotone === null) {
+      this.scanOne(hist, base, n, missingBin, open, f, best);
+      return;
+    }
+    const { outputs, width, order, running, candidate, rest, params } = this;
+    const sums = open.sums;
+    const m = base + missingBin * width;
+    const missingRows = hist[m + outputs + 1] as number;
+    const constraint = params.monotone?.[f] ?? 0;
+    const parentScore = this.score(sums, open);
+    running.fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = base + (order[i] as number) * width;
+      for (let k = 0; k < width; k++) running[k] = (running[k] as number) + (hist[o + k] as number);
+      const lastReal = i === n - 1;
+      if (lastReal && missingRows === 0) break;
+      // Missing rows right of the threshold; then, when there are any and real rows remain right, left of it.
+      for (let side = 0; side < (missingRows > 0 && !lastReal ? 2 : 1); side++) {
+        for (let k = 0; k < width; k++) {
+          candidate[k] = (running[k] as number) + (side === 1 ? (hist[m + k] as number) : 0);
+          rest[k] = (sums[k] as number) - (candidate[k] as number);
+        }
+        if (!this.allowed(candidate[outputs + 1] as number, candidate[outputs] as number, sums)) continue;
+        if (constraint !== 0) {
+          const lv = this.leafValue(candidate, open);
+          const rv = this.leafValue(rest, open);
+          if ((constraint > 0 && lv > rv) || (constraint < 0 && lv < rv)) continue;
+        }
+        const gain = this.score(candidate, open) + this.score(rest, open) - parentScore;
+        if (gain > best.gain)
+          this.record(best, gain, f, order[i] as number, missingRows, side === 1, candidate, rest);
+      }
+    }
+  }
+
+  /** {@link TreeGrower.scan} for one output without constraints, the hot path, in scalars. */
+  private scanOne(
+    hist: Float64Array,
+    base: number,
+    n: number,
+    missingBin: number,
+    open: Open,
+    f: number,
+    best: Split,
+  ): void {
+    const { order, params, candidate, rest } = this;
+    const { lambda, alpha } = params;
+    const sums = open.sums;
+    const total = sums[0] as number;
+    const totalHess = sums[1] as number;
+    const m = base + missingBin * 3;
+    const missingGrad = hist[m] as number;
+    const missingHess = hist[m + 1] as number;
+    const missingRows = hist[m + 2] as number;
+    const t = soft(total, alpha);
+    const parentScore = (t * t) / (totalHess + lambda);
+    let g = 0;
+    let h = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const o = base + (order[i] as number) * 3;
+      g += hist[o] as number;
+      h += hist[o + 1] as number;
+      c += hist[o + 2] as number;
+      const lastReal = i === n - 1;
+      if (lastReal && missingRows === 0) break;
+      for (let side = 0; side < (missingRows > 0 && !lastReal ? 2 : 1); side++) {
+        const gl = side === 1 ? g + missingGrad : g;
+        const hl = side === 1 ? h + missingHess : h;
+        const cl = side === 1 ? c + missingRows : c;
+        if (!this.allowed(cl, hl, sums)) continue;
+        const tl = soft(gl, alpha);
+        const tr = soft(total - gl, alpha);
+        const gain = (tl * tl) / (hl + lambda) + (tr * tr) / (totalHess - hl + lambda) - parentScore;
+        if (gain > best.gain) {
+          candidate[0] = gl;
+          candidate[1] = hl;
+          candidate[2] = cl;
+          rest[1] = totalHess - hl;
+          this.record(best, gain, f, order[i] as number, missingRows, side === 1, candidate, rest);
+        }
+      }
+    }
+  }
+
+  /** Whether a left child of `rows` rows and hessian sum `hess` leaves both children big enough. */
+  private allowed(rows: number, hess: number, sums: Float64Array): boolean {
+    const { outputs, params } = this;
+    const rightRows = (sums[outputs + 1] as number) - rows;
+    const rightHess = (sums[outputs] as number) - hess;
+    return (
+      rows >= params.minSamplesLeaf &&
+      rightRows >= params.minSamplesLeaf &&
+      hess >= params.minChildWeight &&
+      rightHess >= params.minChildWeight
+    );
+  }
+
+  private record(
+    best: Split,
+    gain: number,
+    f: number,
+    bin: number,
+    missingRows: number,
+    missingLeft: boolean,
+    left: Float64Array,
+    right: Float64Array,
+  ): void {
+    best.gain = gain;
+    best.feature = f;
+    best.bin = bin;
+    // With no missing rows in the node, unseen missing values follow the heavier child.
+    const outputs = this.outputs;
+    best.missingLeft =
+      missingRows > 0 ? missingLeft : (left[outputs] as number) >= (right[outputs] as number);
+    best.left.set(left);
+  }
+}
+
+/** The L1 soft threshold of a gradient sum: sign(g) · max(|g| − α, 0). */
+function soft(g: number, alpha: number): number {
+  if (alpha === 0) return g;
+  return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
+}
+
+/** Sorts the first `n` entries ascending by insertion: for the few bins of a small node. */
+function sortSmall(values: Uint8Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = values[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (values[j] as number) > v) {
+      values[j + 1] = values[j] as number;
+      j--;
+    }
+    values[j + 1] = v;
+  }
+}
+
+/** Moves the open node with the largest gain among `open[from..]` to position `from` and returns it. */
+function takeBest(open: Open[], from: number): Open {
+  let best = from;
+  for (let i = from + 1; i < open.length; i++) {
+    if (((open[i] as Open).split as Split).gain > ((open[best] as Open).split as Split).gain) best = i;
+  }
+  const chosen = open[best] as Open;
+  open[best] = open[from] as Open;
+  open[from] = chosen;
+  return chosen;
+}

@@ -1,0 +1,132 @@
+/**
+ * A fitted decision tree as flat arrays, node 0 the root. An internal node sends a row left when its feature's value
+ * is ≤ `threshold` (or, binned, its bin is ≤ `bin`) and sends missing values (NaN) the way `missingLeft` says; a leaf
+ * (`feature` −1) holds `outputs` values starting at `value[node * outputs]`.
+ */
+export interface Tree {
+  /** Values per leaf: 1 for regression and boosting, the class count for a forest's class probabilities. */
+  outputs: number;
+  /** The split feature per node, −1 for a leaf. */
+  feature: Int32Array;
+  /** The split threshold on raw values per node (the upper edge of bin `bin`). */
+  threshold: Float64Array;
+  /** The split threshold on bins per node: bins up to and including it go left. */
+  bin: Uint8Array;
+  /** 1 where missing values go left, 0 where they go right. */
+  missingLeft: Uint8Array;
+  /** The left child per internal node. */
+  left: Int32Array;
+  /** The right child per internal node. */
+  right: Int32Array;
+  /** The loss reduction per internal node (the impurity decrease times the node's weight, for a forest). */
+  gain: Float64Array;
+  /** The sum of hessians (sample weights, for a forest) that reached each node in training. */
+  cover: Float64Array;
+  /** Leaf values, `outputs` per node (zero for internal nodes). */
+  value: Float64Array;
+}
+
+/** The leaf that row `row` of row-major raw `data` (`cols` features) reaches. */
+export function leafOf(tree: Tree, data: Float64Array, row: number, cols: number): number {
+  const { feature, threshold, left, right, missingLeft } = tree;
+  const base = row * cols;
+  let node = 0;
+  let f = feature[0] as number;
+  while (f >= 0) {
+    const x = data[base + f] as number;
+    if (x <= (threshold[node] as number)) node = left[node] as number;
+    else if (!Number.isNaN(x) || missingLeft[node] === 0) node = right[node] as number;
+    else node = left[node] as number;
+    f = feature[node] as number;
+  }
+  return node;
+}
+
+/** The leaf that binned row `row` reaches; `missing[f]` is feature f's missing bin. */
+export function leafOfBinned(
+  tree: Tree,
+  bins: Uint8Array,
+  row: number,
+  cols: number,
+  missing: Uint16Array,
+): number {
+  const { feature, bin, left, right, missingLeft } = tree;
+  const base = row * cols;
+  let node = 0;
+  let f = feature[0] as number;
+  while (f >= 0) {
+    const b = bins[base + f] as number;
+    const goLeft = b === missing[f] ? missingLeft[node] === 1 : b <= (bin[node] as number);
+    node = (goLeft ? left[node] : right[node]) as number;
+    f = feature[node] as number;
+  }
+  return node;
+}
+
+/** Adds `scale` times each row's leaf value (single-output trees) to `out`. */
+export function addPredictions(
+  tree: Tree,
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const value = tree.value;
+  for (let i = 0; i < rows; i++)
+    out[i] = (out[i] as number) + scale * (value[leafOf(tree, data, i, cols)] as number);
+}
+
+/** The tree as plain JSON arrays. */
+export interface TreeJSON {
+  /** See {@link Tree.outputs}. */
+  outputs: number;
+  /** See {@link Tree.feature}. */
+  feature: number[];
+  /** See {@link Tree.threshold}. */
+  threshold: number[];
+  /** See {@link Tree.bin}. */
+  bin: number[];
+  /** See {@link Tree.missingLeft}. */
+  missingLeft: number[];
+  /** See {@link Tree.left}. */
+  left: number[];
+  /** See {@link Tree.right}. */
+  right: number[];
+  /** See {@link Tree.gain}. */
+  gain: number[];
+  /** See {@link Tree.cover}. */
+  cover: number[];
+  /** See {@link Tree.value}. */
+  value: number[];
+}
+
+export function treeToJSON(tree: Tree): TreeJSON {
+  return {
+    outputs: tree.outputs,
+    feature: Array.from(tree.feature),
+    threshold: Array.from(tree.threshold),
+    bin: Array.from(tree.bin),
+    missingLeft: Array.from(tree.missingLeft),
+    left: Array.from(tree.left),
+    right: Array.from(tree.right),
+    gain: Array.from(tree.gain),
+    cover: Array.from(tree.cover),
+    value: Array.from(tree.value),
+  };
+}
+
+export function treeFromJSON(json: TreeJSON): Tree {
+  return {
+    outputs: json.outputs,
+    feature: Int32Array.from(json.feature),
+    threshold: Float64Array.from(json.threshold),
+    bin: Uint8Array.from(json.bin),
+    missingLeft: Uint8Array.from(json.missingLeft),
+    left: Int32Array.from(json.left),
+    right: Int32Array.from(json.right),
+    gain: Float64Array.from(json.gain),
+    cover: Float64Array.from(json.cover),
+    value: Float64Array.from(json.value),
+  };
+}
