@@ -1,6 +1,6 @@
 /**
- * Models: the contract every model meets, the JSON registry that restores them, baselines, linear models, and
- * permutation importance and feature selection.
+ * Models: the contract every model meets, the JSON registry that restores them, baselines, linear models, tree
+ * ensembles (random forest, gradient boosting), and permutation importance and feature selection.
  *
  * @module models
  */
@@ -68,3 +68,18 @@ export {
 } from './logistic.js';
 export type { FeatureRows, Model, ModelFactory, ModelJSON, SerializableModel, SyncModel } from './model.js';
 export { type ModelRestorer, modelFromJSON, registeredModelKinds, registerModel } from './registry.js';
+export {
+  type BoostingFitAsyncOptions,
+  type BoostingFitOptions,
+  type BoostingObjective,
+  type ForestFitOptions,
+  GradientBoosting,
+  type GradientBoostingParams,
+  type GradientBoostingState,
+  type MaxFeatures,
+  type ParallelOptions,
+  RandomForest,
+  type RandomForestParams,
+  type RandomForestState,
+  type TreeJSON,
+} from './trees/index.js';

@@ -5,6 +5,8 @@ import { StackingEnsemble } from './ensemble-stacking.js';
 import { LINEAR_RESTORERS } from './linear.js';
 import { LOGISTIC_RESTORERS } from './logistic.js';
 import type { Model, ModelJSON } from './model.js';
+import { GradientBoosting } from './trees/boosting.js';
+import { RandomForest } from './trees/forest.js';
 
 /** Rebuilds a fitted model from the JSON its `toJSON()` produced. */
 export type ModelRestorer = (json: ModelJSON) => Model;
@@ -18,6 +20,8 @@ const BUILT_IN: Record<string, ModelRestorer | undefined> = {
   ...LOGISTIC_RESTORERS,
   'voting-ensemble': (json) => VotingEnsemble.fromJSON(json, modelFromJSON),
   'stacking-ensemble': (json) => StackingEnsemble.fromJSON(json, modelFromJSON),
+  'random-forest': (json) => RandomForest.fromJSON(json),
+  'gradient-boosting': (json) => GradientBoosting.fromJSON(json),
 };
 
 function builtIn(kind: string): ModelRestorer | undefined {

@@ -91,16 +91,50 @@ export function averageTrees(
   return out;
 }
 
-/** The schema of a stored tree, checked when a model is restored. */
-export const treeJSON: z.ZodType<TreeJSON> = z.strictObject({
-  outputs: positiveInt,
-  feature: z.array(z.number().int().min(-1)),
-  threshold: z.array(z.number()),
-  bin: z.array(z.number().int().min(0).max(255)),
-  missingLeft: z.array(z.number().int().min(0).max(1)),
-  left: z.array(z.number().int().min(-1)),
-  right: z.array(z.number().int().min(-1)),
-  gain: z.array(z.number()),
-  cover: z.array(z.number()),
-  value: z.array(z.number()),
-});
+/**
+ * The schema of a stored tree, checked when a model is restored: equally long arrays, and children after their
+ * parent, so that every walk from the root ends at a leaf.
+ */
+export const treeJSON: z.ZodType<TreeJSON> = z
+  .strictObject({
+    outputs: positiveInt,
+    feature: z.array(z.number().int().min(-1)),
+    threshold: z.array(z.number()),
+    bin: z.array(z.number().int().min(0).max(255)),
+    missingLeft: z.array(z.number().int().min(0).max(1)),
+    left: z.array(z.number().int().min(-1)),
+    right: z.array(z.number().int().min(-1)),
+    gain: z.array(z.number()),
+    cover: z.array(z.number()),
+    value: z.array(z.number()),
+  })
+  .superRefine((tree, context) => {
+    const n = tree.feature.length;
+    const lengths = [
+      tree.threshold,
+      tree.bin,
+      tree.missingLeft,
+      tree.left,
+      tree.right,
+      tree.gain,
+      tree.cover,
+    ];
+    if (n === 0 || lengths.some((a) => a.length !== n) || tree.value.length !== n * tree.outputs) {
+      context.addIssue({
+        code: 'custom',
+        message: 'Expected non-empty node arrays of one length (value: outputs per node)',
+      });
+      return;
+    }
+    for (let node = 0; node < n; node++) {
+      if ((tree.feature[node] as number) < 0) continue;
+      const children = [tree.left[node] as number, tree.right[node] as number];
+      if (children.some((child) => child <= node || child >= n)) {
+        context.addIssue({
+          code: 'custom',
+          message: `Node ${node} has a child outside ${node + 1}..${n - 1}`,
+        });
+        return;
+      }
+    }
+  });

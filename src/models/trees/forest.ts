@@ -379,10 +379,3 @@ function oobScore(job: ForestJob, trees: readonly Tree[]): number {
   }
   return k === 1 ? 1 - residual / total : correct / n;
 }
-
-/**
- * The restorer of random forests, by kind.
- *
- * @internal shared with registry.ts; not part of the public surface.
- */
-export const FOREST_RESTORERS = { [KIND]: (json: ModelJSON) => RandomForest.fromJSON(json) };

@@ -98,6 +98,7 @@ export class TreeGrower {
   private grad: Float64Array = new Float64Array(0);
   private hess: Float64Array = new Float64Array(0);
   private rng: Random | null = null;
+  private spillBuffer = new Uint32Array(0);
   // The tree being grown, as growable arrays.
   private feature: number[] = [];
   private threshold: number[] = [];
@@ -313,32 +314,40 @@ export class TreeGrower {
     }
   }
 
+  /** A scratch buffer of at least `size` row indices. */
+  private spill(size: number): Uint32Array {
+    if (this.spillBuffer.length < size) this.spillBuffer = new Uint32Array(size);
+    return this.spillBuffer;
+  }
+
   /** Splits `open` by `split`: partitions its rows, records the split and opens both children. */
   private splitNode(rows: Uint32Array, open: Open, split: Split): [Open, Open] {
     const { bins, cols, counts, edges } = this.data;
     const f = split.feature;
     const t = split.bin;
     const missingBin = counts[f] as number;
-    const missingLeft = split.missingLeft;
-    let i = open.start;
-    let j = open.end - 1;
-    while (i <= j) {
+    const missingLeft = split.missingLeft ? 1 : 0;
+    // A stable, branch-free partition: rows stay in ascending order within every node, so that later passes read
+    // the bins and gradients front to back.
+    const spill = this.spill(open.end - open.start);
+    let mid = open.start;
+    let spilled = 0;
+    for (let i = open.start; i < open.end; i++) {
       const r = rows[i] as number;
       const b = bins[r * cols + f] as number;
-      if (b === missingBin ? missingLeft : b <= t) i++;
-      else {
-        rows[i] = rows[j] as number;
-        rows[j] = r;
-        j--;
-      }
+      const goLeft = (((t - b) >>> 31) ^ 1) | (missingLeft & (((b ^ missingBin) - 1) >>> 31));
+      rows[mid] = r;
+      spill[spilled] = r;
+      mid += goLeft;
+      spilled += goLeft ^ 1;
     }
-    const mid = i;
+    rows.set(spill.subarray(0, spilled), mid);
     const node = open.node;
     const featureEdges = edges[f] as Float64Array;
     this.feature[node] = f;
     this.threshold[node] = t < featureEdges.length ? (featureEdges[t] as number) : Number.MAX_VALUE;
     this.bin[node] = t;
-    this.missingLeft[node] = missingLeft ? 1 : 0;
+    this.missingLeft[node] = missingLeft;
     this.gain[node] = split.gain;
 
     const leftSums = split.left;

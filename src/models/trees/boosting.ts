@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import { MlcycleError } from '../../core/errors.js';
+import { parseOptions } from '../../core/options.js';
+import {
+  asJSON,
+  checkRows,
+  type FeatureRows,
+  type ModelJSON,
+  notFitted,
+  readModelJSON,
+  type SyncModel,
+} from '../model.js';
+import { boost, prepareBoosting } from './boosting-train.js';
+import { fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
+import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
+import { leafOf, type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
+import type { ParallelOptions } from './workers.js';
+
+/** Parameters of {@link GradientBoosting}; names follow XGBoost's (see the table in docs/trees.md). */
+export interface GradientBoostingParams {
+  /**
+   * The loss: `'squared'` error, `'absolute'` error (leaves refitted to the median residual), pseudo-`'huber'`,
+   * `'logistic'` (two classes) or `'softmax'` (two or more classes, one tree per class per round).
+   * @defaultValue 'squared'
+   */
+  objective?: BoostingObjective;
+  /** Boosting rounds (`n_estimators`). @defaultValue 100 */
+  rounds?: number;
+  /** Shrinkage of every tree (`learning_rate`, `eta`). @defaultValue 0.3 */
+  learningRate?: number;
+  /** Deepest level of a tree (`max_depth`); `Infinity` for none (then set `maxLeaves`). @defaultValue 6 */
+  maxDepth?: number;
+  /** Most leaves per tree (`max_leaves`); when set, trees grow leaf-wise, best gain first, as LightGBM. @defaultValue Infinity */
+  maxLeaves?: number;
+  /** Smallest hessian sum in a child (`min_child_weight`). @defaultValue 1 */
+  minChildWeight?: number;
+  /** Fewest rows in a child (LightGBM's `min_data_in_leaf`). @defaultValue 1 */
+  minSamplesLeaf?: number;
+  /** L2 penalty on leaf values (`reg_lambda`). @defaultValue 1 */
+  lambda?: number;
+  /** L1 penalty on leaf values (`reg_alpha`). @defaultValue 0 */
+  alpha?: number;
+  /** Smallest loss reduction to split (`gamma`, `min_split_loss`). @defaultValue 0 */
+  gamma?: number;
+  /** Fraction of rows each round fits on, drawn without replacement (`subsample`). @defaultValue 1 */
+  subsample?: number;
+  /** Fraction of features each tree may split on (`colsample_bytree`). @defaultValue 1 */
+  colsampleByTree?: number;
+  /** Fraction of the tree's features each node tries (`colsample_bynode`). @defaultValue 1 */
+  colsampleByNode?: number;
+  /** Bins per feature, at most 255 (a 256th holds missing values; XGBoost's `max_bin` 256). @defaultValue 255 */
+  maxBins?: number;
+  /** The pseudo-Huber slope δ (`huber_slope`). @defaultValue 1 */
+  huberDelta?: number;
+  /**
+   * The starting prediction (`base_score`): a target value, or for `'logistic'` a probability. By default the
+   * loss's best constant (mean, median, or the class frequencies' log-odds).
+   */
+  baseScore?: number;
+  /** Stop when the validation loss has not improved for this many rounds (`early_stopping_rounds`). */
+  earlyStoppingRounds?: number;
+  /**
+   * With early stopping and no `validation` passed to fit: the fraction of rows, taken from the end (the most
+   * recent, for time series), held out to watch. @defaultValue 0.1
+   */
+  validationFraction?: number;
+  /** Per feature +1 (prediction non-decreasing in it), −1 (non-increasing) or 0 (`monotone_constraints`). */
+  monotone?: number[];
+  /** Seed of the row and feature samples (`random_state`). @defaultValue 0 */
+  seed?: number;
+}
+
+/** Options of {@link GradientBoosting.fit}. */
+export interface BoostingFitOptions {
+  /** Rows to watch for early stopping, instead of holding out the last `validationFraction` of the training rows. */
+  validation?: { X: FeatureRows; y: ArrayLike<number> };
+}
+
+/** Options of {@link GradientBoosting.fitAsync}. */
+export interface BoostingFitAsyncOptions extends BoostingFitOptions, ParallelOptions {}
+
+/** What fitting a {@link GradientBoosting} learned. */
+export interface GradientBoostingState {
+  /** Number of features. */
+  features: number;
+  /** The class labels, ascending (classification only). */
+  classes: number[] | null;
+  /** The starting margins, one per output. */
+  base: number[];
+  /** The trees, round by round (for softmax, one per class within a round), up to the best round when early stopping. */
+  trees: TreeJSON[];
+  /** Rounds grown. */
+  rounds: number;
+  /** The round (0-based) with the lowest validation loss, when early stopping ran (`best_iteration`). */
+  bestIteration: number | null;
+  /** The validation loss per round, when early stopping ran. */
+  validationLoss: number[] | null;
+  /** Total gain per feature over all splits, summing to 1. */
+  importances: number[];
+  /** Upper bin edges per feature, as fitted on the training data. */
+  binEdges: number[][];
+}
+
+const finite = z.number().refine(Number.isFinite, 'Expected a finite number');
+const paramsSchema = z.strictObject({
+  objective: z.enum(['squared', 'absolute', 'huber', 'logistic', 'softmax']).default('squared'),
+  rounds: positiveInt.default(100),
+  learningRate: finite.refine((v) => v > 0, 'Expected a number > 0').default(0.3),
+  maxDepth: limit.default(6),
+  maxLeaves: limit.default(Number.POSITIVE_INFINITY),
+  minChildWeight: nonNegative.default(1),
+  minSamplesLeaf: positiveInt.default(1),
+  lambda: nonNegative.default(1),
+  alpha: nonNegative.default(0),
+  gamma: nonNegative.default(0),
+  subsample: fraction.default(1),
+  colsampleByTree: fraction.default(1),
+  colsampleByNode: fraction.default(1),
+  maxBins: maxBins.default(255),
+  huberDelta: finite.refine((v) => v > 0, 'Expected a number > 0').default(1),
+  baseScore: finite.optional(),
+  earlyStoppingRounds: positiveInt.optional(),
+  validationFraction: z
+    .number()
+    .refine((v) => v > 0 && v < 1, 'Expected a number in (0, 1)')
+    .default(0.1),
+  monotone: z.array(z.union([z.literal(-1), z.literal(0), z.literal(1)])).optional(),
+  seed: z.number().int().min(0).default(0),
+});
+type Params = z.output<typeof paramsSchema>;
+
+const stateSchema = z.strictObject({
+  features: positiveInt,
+  classes: z.array(z.number()).nullable(),
+  base: z.array(z.number()).min(1),
+  trees: z.array(treeJSON),
+  rounds: z.number().int().min(0),
+  bestIteration: z.number().int().min(0).nullable(),
+  validationLoss: z.array(z.number()).nullable(),
+  importances: z.array(z.number()),
+  binEdges: z.array(z.array(z.number())),
+});
+const KIND = 'gradient-boosting';
+const VERSION = 1;
+const WHO = 'GradientBoosting';
+
+interface Fitted {
+  summary: Omit<GradientBoostingState, 'trees'>;
+  trees: Tree[];
+}
+
+/**
+ * Gradient-boosted trees with second-order (Newton) steps, as XGBoost's `hist` method and LightGBM: each round fits
+ * a histogram tree to the loss's gradients and hessians at the current predictions, with leaf values
+ * −G/(H + λ) shrunk by the learning rate (Friedman 2001; Chen and Guestrin 2016). Features are binned into at most
+ * 255 quantile bins fitted on the training rows; missing values (NaN) get their own bin and each split learns where
+ * they go. Losses: squared, absolute (leaves refitted to the median residual), pseudo-Huber, logistic and softmax.
+ *
+ * Early stopping watches a validation set — passed to `fit`, or by default the last `validationFraction` of the
+ * rows, which for time series is the most recent data — and keeps the trees up to the best round.
+ *
+ * @example
+ * ```ts
+ * import { GradientBoosting } from 'mlcycle';
+ *
+ * const model = new GradientBoosting({ rounds: 500, learningRate: 0.05, maxDepth: 4, earlyStoppingRounds: 20 });
+ * model.fit(Xtrain, yTrain);            // watches the last 10% of the rows
+ * model.state.bestIteration;            // the round it kept
+ * model.predict(Xtest);
+ *
+ * const direction = new GradientBoosting({ objective: 'logistic', subsample: 0.8, seed: 7 });
+ * direction.fit(Xtrain, upOrDown);      // labels: any two values
+ * direction.predictProba(Xtest);        // P(larger label)
+ * ```
+ */
+export class GradientBoosting implements SyncModel<Params, GradientBoostingState> {
+  /** The parameters, with defaults applied. */
+  readonly params: Params;
+  private fitted: Fitted | undefined;
+
+  constructor(params: GradientBoostingParams = {}) {
+    this.params = parseOptions(paramsSchema, params, 'GradientBoosting params');
+  }
+
+  /** Restores a model from {@link GradientBoosting.toJSON}'s output. */
+  static fromJSON(json: ModelJSON): GradientBoosting {
+    const parts = readModelJSON(json, KIND, VERSION, paramsSchema, stateSchema);
+    const model = new GradientBoosting();
+    (model as { params: Params }).params = parts.params;
+    const { trees, ...summary } = parts.state as GradientBoostingState;
+    model.fitted = { summary, trees: trees.map(treeFromJSON) };
+    return model;
+  }
+
+  /** Fits the model on this thread. */
+  fit(X: FeatureRows, y: ArrayLike<number>, options: BoostingFitOptions = {}): this {
+    const set = prepareBoosting(X, y, options, this.params, WHO);
+    const { trees, ...result } = boost(set, this.params, WHO);
+    const summary = {
+      features: set.data.cols,
+      classes: set.classes,
+      ...result,
+      binEdges: set.data.edges.map((e) => Array.from(e)),
+    };
+    this.fitted = { summary, trees };
+    return this;
+  }
+
+  /**
+   * Fits the same model as {@link GradientBoosting.fit}. Boosting rounds depend on each other, so the work that
+   * threads could share is each node's histogram; on this library's workloads the messaging between threads costs
+   * about what it saves, so this runs on the calling thread and exists so that code written for
+   * `RandomForest.fitAsync` works with boosting too.
+   */
+  async fitAsync(X: FeatureRows, y: ArrayLike<number>, options: BoostingFitAsyncOptions = {}): Promise<this> {
+    const { workers: _workers, signal, ...fitOptions } = options;
+    if (signal?.aborted) throw new MlcycleError('ABORTED', 'The fit was aborted', { cause: signal.reason });
+    return this.fit(X, y, fitOptions);
+  }
+
+  /** The fitted state as plain JSON (a fresh copy each time); throws before `fit`. */
+  get state(): GradientBoostingState {
+    const { summary, trees } = this.model('reading state');
+    return asJSON({ ...summary, trees: trees.map(treeToJSON) });
+  }
+
+  /** Each feature's share of the total split gain (LightGBM's `importance_type="gain"`), summing to 1. */
+  get featureImportances(): number[] {
+    return [...this.model('reading featureImportances').summary.importances];
+  }
+
+  /** The class labels, ascending (classification), as scikit-learn's `classes_`. */
+  get classes(): number[] {
+    const { classes } = this.model('reading classes').summary;
+    if (classes === null) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        'GradientBoosting: classes exist only for the logistic and softmax objectives',
+      );
+    }
+    return [...classes];
+  }
+
+  /** The prediction (regression) or the most probable class label (classification) per row. */
+  predict(X: FeatureRows): Float64Array {
+    const { summary } = this.model('predict');
+    const margin = this.margins(X, 'predict');
+    const { classes } = summary;
+    if (classes === null) return margin;
+    const k = summary.base.length;
+    const out = new Float64Array(margin.length / k);
+    for (let i = 0; i < out.length; i++) {
+      if (k === 1) out[i] = classes[(margin[i] as number) > 0 ? 1 : 0] as number;
+      else {
+        let best = 0;
+        for (let c = 1; c < k; c++)
+          if ((margin[i * k + c] as number) > (margin[i * k + best] as number)) best = c;
+        out[i] = classes[best] as number;
+      }
+    }
+    return out;
+  }
+
+  /** For two classes: the probability of the larger label per row. */
+  predictProba(X: FeatureRows): Float64Array {
+    const { summary } = this.model('predictProba');
+    if (summary.classes?.length !== 2) {
+      throw new MlcycleError(
+        'UNSUPPORTED',
+        'GradientBoosting.predictProba needs a classifier of two classes; use classProbabilities(X) for more classes',
+      );
+    }
+    const margin = this.margins(X, 'predictProba');
+    if (summary.base.length === 1) return margin.map(sigmoid);
+    return Float64Array.from(this.probabilities(margin, 2), (p) => p[1] as number);
+  }
+
+  /** Per row, the probability of each class in {@link GradientBoosting.classes} order. */
+  classProbabilities(X: FeatureRows): Float64Array[] {
+    const { summary } = this.model('classProbabilities');
+    if (summary.classes === null) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        'GradientBoosting: classProbabilities needs the logistic or softmax objective',
+      );
+    }
+    const margin = this.margins(X, 'classProbabilities');
+    if (summary.base.length === 1)
+      return Array.from(margin, (z) => Float64Array.of(1 - sigmoid(z), sigmoid(z)));
+    return this.probabilities(margin, summary.base.length);
+  }
+
+  toJSON(): ModelJSON<Params, GradientBoostingState> {
+    this.model('toJSON');
+    return asJSON({ kind: KIND, version: VERSION, params: this.params, state: this.state });
+  }
+
+  private probabilities(margin: Float64Array, k: number): Float64Array[] {
+    return Array.from({ length: margin.length / k }, (_, i) => {
+      const p = new Float64Array(k);
+      softmaxRow(margin, i, k, p);
+      return p;
+    });
+  }
+
+  private margins(X: FeatureRows, method: string): Float64Array {
+    const { summary, trees } = this.model(method);
+    const rows = checkRows(X, WHO, summary.features, true);
+    const k = summary.base.length;
+    const margin = new Float64Array(rows.rows * k);
+    for (let i = 0; i < rows.rows; i++)
+      for (let c = 0; c < k; c++) margin[i * k + c] = summary.base[c] as number;
+    trees.forEach((tree, t) => {
+      const c = t % k;
+      for (let i = 0; i < rows.rows; i++) {
+        margin[i * k + c] =
+          (margin[i * k + c] as number) + (tree.value[leafOf(tree, rows.data, i, rows.cols)] as number);
+      }
+    });
+    return margin;
+  }
+
+  private model(method: string): Fitted {
+    if (this.fitted === undefined) throw notFitted(WHO, method);
+    return this.fitted;
+  }
+}
