@@ -92,8 +92,8 @@ export function averageTrees(
 }
 
 /**
- * The schema of a stored tree, checked when a model is restored: equally long arrays, and children after their
- * parent, so that every walk from the root ends at a leaf.
+ * The schema of a stored tree, checked when a model is restored: equally long arrays, and siblings side by side
+ * after their parent, so that every walk from the root ends at a leaf.
  */
 export const treeJSON: z.ZodType<TreeJSON> = z
   .strictObject({
