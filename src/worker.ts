@@ -62,6 +62,8 @@ type JobFunction = (input: unknown) => unknown;
 const builtInTasks: Readonly<Record<string, () => Promise<JobFunction>>> = {
   'backtest.sweep': () => import('./backtest/sweep-job.js').then((m) => m.runSweepJob as JobFunction),
   'drift.columns': () => import('./drift/column-job.js').then((m) => m.measureColumns as JobFunction),
+  'trees.histograms': () =>
+    import('./models/trees/histogram-team.js').then((m) => m.serveHistograms as JobFunction),
   'trees.forest': () =>
     import('./models/trees/forest-train.js').then((m) => m.growForestTrees as JobFunction),
 };

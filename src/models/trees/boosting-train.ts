@@ -8,6 +8,7 @@ import { checkRows, checkTarget, type FeatureRows } from '../model.js';
 import { applyBins } from './binning.js';
 import { binRows, encodeClasses, gainImportance } from './common.js';
 import { type BinnedData, type GrowParams, TreeGrower } from './grow.js';
+import type { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, lossOf } from './objectives.js';
 import { leafOfBinned, type Tree } from './tree.js';
 
@@ -80,6 +81,12 @@ export function prepareBoosting(
     throw new MlcycleError(
       'INVALID_ARGUMENT',
       `${who}: monotone has ${p.monotone.length} entries but X has ${all.cols} features`,
+    );
+  }
+  if (p.baseScore !== undefined && p.objective === 'softmax') {
+    throw new MlcycleError(
+      'INVALID_ARGUMENT',
+      `${who}: baseScore does not apply to the softmax objective, which starts from the log class frequencies`,
     );
   }
   if (p.monotone !== undefined && p.objective === 'softmax') {
@@ -166,20 +173,24 @@ function sampleIndices(n: number, count: number, rng: Random): Uint32Array {
  * The boosting loop. Round r draws its rows and features from `Random(seed).fork(2r)`, and tree t (round r, class
  * k, t = r·K + k) its per-node features from `fork(2t + 1)`.
  */
-export function boost(set: BoostingData, p: BoostingSettings, who: string): Boosted {
+export function boost(
+  set: BoostingData,
+  p: BoostingSettings,
+  who: string,
+  team: HistogramTeam | null,
+): Boosted {
   const { data, target, validation } = set;
   const n = data.rows;
   const cols = data.cols;
   const loss = lossOf(p.objective, set.classes?.length ?? 1, p.huberDelta);
   const k = loss.outputs;
-  let given = p.baseScore;
+  const given = p.baseScore;
   if (given !== undefined && p.objective === 'logistic' && !(given > 0 && given < 1)) {
     throw new MlcycleError(
       'INVALID_ARGUMENT',
       `${who}: baseScore for the logistic objective is a probability in (0, 1), received ${formatNumber(given)}`,
     );
   }
-  if (given !== undefined && p.objective === 'softmax') given = undefined;
   const base = loss.start(target, given);
   const margin = new Float64Array(n * k);
   for (let i = 0; i < n * k; i++) margin[i] = base[i % k] as number;
@@ -200,13 +211,20 @@ export function boost(set: BoostingData, p: BoostingSettings, who: string): Boos
     featuresPerNode: Math.max(1, Math.round(p.colsampleByNode * treeFeatures)),
     monotone: p.monotone === undefined ? null : Int8Array.from(p.monotone),
   };
-  const grower = new TreeGrower(data, grow, 1);
-  const grads = Array.from({ length: k }, () => new Float64Array(n));
-  const hesses = Array.from({ length: k }, () => new Float64Array(n));
+  const grower = new TreeGrower(data, grow, 1, team);
+  // With helper threads, gradients, hessians and the row order live in the memory they share.
+  const grads = Array.from(
+    { length: k },
+    (_, c) => team?.grad.subarray(c * n, (c + 1) * n) ?? new Float64Array(n),
+  );
+  const hesses = Array.from(
+    { length: k },
+    (_, c) => team?.hess.subarray(c * n, (c + 1) * n) ?? new Float64Array(n),
+  );
   const all = Uint32Array.from({ length: n }, (_, i) => i);
   const allFeatures = Int32Array.from({ length: cols }, (_, f) => f);
   const sampled = Math.max(1, Math.round(p.subsample * n));
-  const rows = new Uint32Array(sampled);
+  const rows = team?.order.subarray(0, sampled) ?? new Uint32Array(sampled);
   const trees: Tree[] = [];
   const history: number[] = [];
   let bestRound = 0;
@@ -229,9 +247,13 @@ export function boost(set: BoostingData, p: BoostingSettings, who: string): Boos
         root.fork(2 * (round * k + c) + 1),
       );
       for (const leaf of leaves) {
+        // The absolute loss's leaves take the median residual, within the leaf's monotone bounds.
         const v =
           p.objective === 'absolute'
-            ? medianResidual(target, margin, rows, leaf.start, leaf.end)
+            ? Math.min(
+                leaf.upper,
+                Math.max(leaf.lower, medianResidual(target, margin, rows, leaf.start, leaf.end)),
+              )
             : (tree.value[leaf.node] as number);
         tree.value[leaf.node] = p.learningRate * v + 0;
       }

@@ -10,11 +10,12 @@ import {
   readModelJSON,
   type SyncModel,
 } from '../model.js';
-import { boost, prepareBoosting } from './boosting-train.js';
-import { fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
+import { type Boosted, type BoostingData, boost, prepareBoosting } from './boosting-train.js';
+import { checkStoredTrees, fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
+import { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
 import { leafOf, type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
-import type { ParallelOptions } from './workers.js';
+import { type ParallelOptions, parseParallel, throwIfAborted } from './workers.js';
 
 /** Parameters of {@link GradientBoosting}; names follow XGBoost's (see the table in docs/trees.md). */
 export interface GradientBoostingParams {
@@ -53,8 +54,9 @@ export interface GradientBoostingParams {
   /** The pseudo-Huber slope δ (`huber_slope`). @defaultValue 1 */
   huberDelta?: number;
   /**
-   * The starting prediction (`base_score`): a target value, or for `'logistic'` a probability. By default the
-   * loss's best constant (mean, median, or the class frequencies' log-odds).
+   * The starting prediction (`base_score`): a target value, or for `'logistic'` a probability; not for `'softmax'`,
+   * which starts from the log class frequencies. By default the loss's best constant (the mean for squared error,
+   * the median for absolute and pseudo-Huber, the log-odds of the class frequency for logistic).
    */
   baseScore?: number;
   /** Stop when the validation loss has not improved for this many rounds (`early_stopping_rounds`). */
@@ -188,6 +190,16 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
     const model = new GradientBoosting();
     (model as { params: Params }).params = parts.params;
     const { trees, ...summary } = parts.state as GradientBoostingState;
+    const k = summary.base.length;
+    const expected =
+      summary.classes === null || summary.classes.length === 2 ? [1, 2] : [summary.classes.length];
+    if (!expected.includes(k) || (summary.classes === null && k !== 1) || trees.length % k !== 0) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        `${WHO} state: ${k} starting margins and ${trees.length} trees do not fit ${summary.classes?.length ?? 'no'} classes`,
+      );
+    }
+    checkStoredTrees(trees, summary.features, 1, WHO);
     model.fitted = { summary, trees: trees.map(treeFromJSON) };
     return model;
   }
@@ -195,27 +207,28 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
   /** Fits the model on this thread. */
   fit(X: FeatureRows, y: ArrayLike<number>, options: BoostingFitOptions = {}): this {
     const set = prepareBoosting(X, y, options, this.params, WHO);
-    const { trees, ...result } = boost(set, this.params, WHO);
-    const summary = {
-      features: set.data.cols,
-      classes: set.classes,
-      ...result,
-      binEdges: set.data.edges.map((e) => Array.from(e)),
-    };
-    this.fitted = { summary, trees };
+    this.fitted = this.finish(set, boost(set, this.params, WHO, null));
     return this;
   }
 
   /**
-   * Fits the same model as {@link GradientBoosting.fit}. Boosting rounds depend on each other, so the work that
-   * threads could share is each node's histogram; on this library's workloads the messaging between threads costs
-   * about what it saves, so this runs on the calling thread and exists so that code written for
-   * `RandomForest.fitAsync` works with boosting too.
+   * Fits the same model as {@link GradientBoosting.fit}, to the bit, building each node's histogram
+   * feature-parallel on `workers` threads: boosting rounds depend on each other, so the histograms are what threads
+   * can share. Helper threads block on shared memory between nodes rather than exchange messages. Where threads are
+   * unavailable it fits on this thread. The signal is checked before the fit starts.
    */
   async fitAsync(X: FeatureRows, y: ArrayLike<number>, options: BoostingFitAsyncOptions = {}): Promise<this> {
-    const { workers: _workers, signal, ...fitOptions } = options;
-    if (signal?.aborted) throw new MlcycleError('ABORTED', 'The fit was aborted', { cause: signal.reason });
-    return this.fit(X, y, fitOptions);
+    const { validation, ...parallel } = options;
+    const { workers, signal } = parseParallel(parallel);
+    const set = prepareBoosting(X, y, validation === undefined ? {} : { validation }, this.params, WHO);
+    const team = await HistogramTeam.start(set, this.params, workers);
+    try {
+      throwIfAborted(signal);
+      this.fitted = this.finish(set, boost(set, this.params, WHO, team));
+    } finally {
+      await team?.stop();
+    }
+    return this;
   }
 
   /** The fitted state as plain JSON (a fresh copy each time); throws before `fit`. */
@@ -293,6 +306,16 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
   toJSON(): ModelJSON<Params, GradientBoostingState> {
     this.model('toJSON');
     return asJSON({ kind: KIND, version: VERSION, params: this.params, state: this.state });
+  }
+
+  private finish(set: BoostingData, { trees, ...result }: Boosted): Fitted {
+    const summary = {
+      features: set.data.cols,
+      classes: set.classes,
+      ...result,
+      binEdges: set.data.edges.map((e) => Array.from(e)),
+    };
+    return { summary, trees };
   }
 
   private probabilities(margin: Float64Array, k: number): Float64Array[] {

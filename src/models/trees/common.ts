@@ -128,13 +128,41 @@ export const treeJSON: z.ZodType<TreeJSON> = z
     }
     for (let node = 0; node < n; node++) {
       if ((tree.feature[node] as number) < 0) continue;
-      const children = [tree.left[node] as number, tree.right[node] as number];
-      if (children.some((child) => child <= node || child >= n)) {
+      const left = tree.left[node] as number;
+      if (left <= node || left + 1 >= n || tree.right[node] !== left + 1) {
         context.addIssue({
           code: 'custom',
-          message: `Node ${node} has a child outside ${node + 1}..${n - 1}`,
+          message: `Node ${node} needs children left, left + 1 within ${node + 1}..${n - 1}`,
         });
         return;
       }
     }
   });
+
+/**
+ * Checks restored trees against the model around them: each splits only on the model's `features` and holds
+ * `outputs` values per node, so that a damaged or hand-edited state fails on restore rather than predicting wrong
+ * numbers.
+ */
+export function checkStoredTrees(
+  trees: readonly TreeJSON[],
+  features: number,
+  outputs: number,
+  who: string,
+): void {
+  trees.forEach((tree, t) => {
+    if (tree.outputs !== outputs) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        `${who} state: trees[${t}] has ${tree.outputs} outputs per leaf, expected ${outputs}`,
+      );
+    }
+    const f = tree.feature.find((v) => v >= features);
+    if (f !== undefined) {
+      throw new MlcycleError(
+        'INVALID_ARGUMENT',
+        `${who} state: trees[${t}] splits on feature ${f}, but the model has ${features} features`,
+      );
+    }
+  });
+}

@@ -15,6 +15,7 @@ import {
 import {
   averageTrees,
   binRows,
+  checkStoredTrees,
   encodeClasses,
   fraction,
   gainImportance,
@@ -174,6 +175,7 @@ export class RandomForest implements SyncModel<Params, RandomForestState> {
     const forest = new RandomForest();
     (forest as { params: Params }).params = parts.params;
     const { trees, ...summary } = parts.state as RandomForestState;
+    checkStoredTrees(trees, summary.features, summary.classes?.length ?? 1, WHO);
     forest.fitted = { summary, trees: trees.map(treeFromJSON) };
     return forest;
   }
@@ -359,7 +361,7 @@ function oobScore(job: ForestJob, trees: readonly Tree[]): number {
   if (n === 0)
     throw new MlcycleError(
       'INSUFFICIENT_DATA',
-      'RandomForest: no row was left out of every tree, so there is no out-of-bag score; set bootstrap or maxSamples < 1',
+      'RandomForest: every tree was fitted on every row, so there is no out-of-bag score; set bootstrap: true or maxSamples < 1',
     );
   let residual = 0;
   let total = 0;

@@ -1,4 +1,5 @@
 import type { Random } from '../../core/random.js';
+import { accumulate } from './histogram.js';
 import type { Tree } from './tree.js';
 
 /** The binned training matrix every tree of a model grows on. */
@@ -41,6 +42,30 @@ export interface GrowParams {
   monotone: Int8Array | null;
 }
 
+/**
+ * Threads that build part of each histogram while the grower builds the rest. Histograms they fill must live in
+ * memory they share, which `allocate` hands out (null when it has none left: that histogram is built here alone).
+ */
+export interface HistogramHelper {
+  /** A zeroed histogram of `size` entries in shared memory, or null when there is no room left. */
+  allocate(size: number): Float64Array | null;
+  /**
+   * Starts the helpers on `rows[start..end)` into `hist` for their share of `features` and returns how many of the
+   * leading features this thread keeps (all of them when `hist` or the arrays are not shared).
+   */
+  begin(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    hist: Float64Array,
+    features: Int32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+  ): number;
+  /** Blocks until the helpers started by the last `begin` are done. */
+  wait(): void;
+}
+
 /** Rows a leaf holds after growth: `rows[start..end)` of the array passed to {@link TreeGrower.grow}. */
 export interface LeafRows {
   /** The leaf's node index. */
@@ -49,6 +74,10 @@ export interface LeafRows {
   start: number;
   /** One past the last position. */
   end: number;
+  /** The smallest value the leaf may hold under monotone constraints (−Infinity without). */
+  lower: number;
+  /** The largest value the leaf may hold under monotone constraints (Infinity without). */
+  upper: number;
 }
 
 interface Split {
@@ -114,6 +143,7 @@ export class TreeGrower {
     private readonly data: BinnedData,
     private readonly params: GrowParams,
     private readonly outputs: number,
+    private readonly helper: HistogramHelper | null = null,
   ) {
     let most = 0;
     for (const count of data.counts) most = Math.max(most, count);
@@ -258,50 +288,29 @@ export class TreeGrower {
       const v = -soft(open.sums[k] as number, this.params.alpha) / h;
       this.value[open.node * outputs + k] = Math.min(open.upper, Math.max(open.lower, v)) + 0; // + 0: no −0, which JSON would not keep
     }
-    leaves.push({ node: open.node, start: open.start, end: open.end });
+    leaves.push({ node: open.node, start: open.start, end: open.end, lower: open.lower, upper: open.upper });
   }
 
   private takeHist(): Float64Array {
-    const hist = this.pool.pop();
-    if (hist === undefined) return new Float64Array(this.histSize);
+    const hist = this.pool.pop() ?? this.helper?.allocate(this.histSize) ?? new Float64Array(this.histSize);
     hist.fill(0);
     return hist;
   }
 
   private buildHistogram(rows: Uint32Array, start: number, end: number): Float64Array {
     const hist = this.takeHist();
-    const { bins, cols } = this.data;
-    const { features, grad, hess, outputs, stride, width } = this;
-    const nf = features.length;
-    if (outputs === 1) {
-      for (let i = start; i < end; i++) {
-        const r = rows[i] as number;
-        const g = grad[r] as number;
-        const h = hess[r] as number;
-        const base = r * cols;
-        for (let j = 0; j < nf; j++) {
-          const f = features[j] as number;
-          const o = (f * stride + (bins[base + f] as number)) * 3;
-          hist[o] = (hist[o] as number) + g;
-          hist[o + 1] = (hist[o + 1] as number) + h;
-          hist[o + 2] = (hist[o + 2] as number) + 1;
-        }
-      }
-      return hist;
-    }
-    for (let i = start; i < end; i++) {
-      const r = rows[i] as number;
-      const h = hess[r] as number;
-      const base = r * cols;
-      for (let j = 0; j < nf; j++) {
-        const f = features[j] as number;
-        const o = (f * stride + (bins[base + f] as number)) * width;
-        for (let k = 0; k < outputs; k++)
-          hist[o + k] = (hist[o + k] as number) + (grad[r * outputs + k] as number);
-        hist[o + outputs] = (hist[o + outputs] as number) + h;
-        hist[o + outputs + 1] = (hist[o + outputs + 1] as number) + 1;
-      }
-    }
+    const { features, helper } = this;
+    const input = {
+      ...this.data,
+      grad: this.grad,
+      hess: this.hess,
+      outputs: this.outputs,
+      stride: this.stride,
+    };
+    // With helper threads, they take the features after this thread's share, at the same time.
+    const own = helper?.begin(rows, start, end, hist, features, this.grad, this.hess) ?? features.length;
+    accumulate(input, rows, start, end, features, own, hist);
+    helper?.wait();
     return hist;
   }
 

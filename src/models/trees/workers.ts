@@ -15,10 +15,22 @@ const schema = z.strictObject({
   signal: z.instanceof(AbortSignal).optional(),
 });
 
+/** Checks the options of a multi-threaded fit and throws `ABORTED` when its signal has already fired. */
+export function parseParallel(options: ParallelOptions): z.output<typeof schema> {
+  const o = parseOptions(schema, options, 'fitAsync options');
+  throwIfAborted(o.signal);
+  return o;
+}
+
+/** Throws `ABORTED` when `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MlcycleError('ABORTED', 'The fit was aborted', { cause: signal.reason });
+}
+
 type Pool = typeof import('../../core/worker-pool.js');
 
 /** The worker pool, or null where `worker_threads` cannot be loaded (browsers); imported only when needed. */
-async function loadPool(): Promise<{ pool: Pool; cpus: number } | null> {
+export async function loadPool(): Promise<{ pool: Pool; cpus: number } | null> {
   try {
     const [pool, os] = await Promise.all([import('../../core/worker-pool.js'), import('node:os')]);
     return { pool, cpus: os.availableParallelism() };
@@ -39,9 +51,7 @@ export async function inWorkers<I, O>(
   local: (input: I) => O[],
   options: ParallelOptions,
 ): Promise<O[]> {
-  const o = parseOptions(schema, options, 'fitAsync options');
-  const aborted = () => new MlcycleError('ABORTED', 'The fit was aborted', { cause: o.signal?.reason });
-  if (o.signal?.aborted) throw aborted();
+  const o = parseParallel(options);
   const loaded = o.workers === 1 ? null : await loadPool();
   const workers = Math.min(o.workers ?? loaded?.cpus ?? 1, items.length);
   if (loaded === null || workers <= 1) return local(input([...items]));

@@ -1,0 +1,62 @@
+/** What a histogram pass reads: the binned rows, per-row gradients and hessians, and the layout of the output. */
+export interface HistogramInput {
+  /** Row-major bins. */
+  bins: Uint8Array;
+  /** Features per row. */
+  cols: number;
+  /** Gradients, `outputs` per row. */
+  grad: Float64Array;
+  /** Hessians, one per row. */
+  hess: Float64Array;
+  /** Gradients per row. */
+  outputs: number;
+  /** Bins per feature in the histogram (the most real bins of any feature, plus the missing bin). */
+  stride: number;
+}
+
+/**
+ * Adds rows `rows[start..end)` into `hist` for the first `nf` entries of `features`: for feature f and bin b, the
+ * entries at `(f · stride + b) · (outputs + 2)` are the gradient sums, the hessian sum and the row count. Every
+ * feature's sums are made in row order, whichever thread makes them, so they are the same to the bit.
+ */
+export function accumulate(
+  input: HistogramInput,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  features: Int32Array,
+  nf: number,
+  hist: Float64Array,
+): void {
+  const { bins, cols, grad, hess, outputs, stride } = input;
+  if (outputs === 1) {
+    for (let i = start; i < end; i++) {
+      const r = rows[i] as number;
+      const g = grad[r] as number;
+      const h = hess[r] as number;
+      const base = r * cols;
+      for (let j = 0; j < nf; j++) {
+        const f = features[j] as number;
+        const o = (f * stride + (bins[base + f] as number)) * 3;
+        hist[o] = (hist[o] as number) + g;
+        hist[o + 1] = (hist[o + 1] as number) + h;
+        hist[o + 2] = (hist[o + 2] as number) + 1;
+      }
+    }
+    return;
+  }
+  const width = outputs + 2;
+  for (let i = start; i < end; i++) {
+    const r = rows[i] as number;
+    const h = hess[r] as number;
+    const base = r * cols;
+    for (let j = 0; j < nf; j++) {
+      const f = features[j] as number;
+      const o = (f * stride + (bins[base + f] as number)) * width;
+      for (let k = 0; k < outputs; k++)
+        hist[o + k] = (hist[o + k] as number) + (grad[r * outputs + k] as number);
+      hist[o + outputs] = (hist[o + outputs] as number) + h;
+      hist[o + outputs + 1] = (hist[o + outputs + 1] as number) + 1;
+    }
+  }
+}
