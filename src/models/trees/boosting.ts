@@ -14,7 +14,7 @@ import { type Boosted, type BoostingData, boost, prepareBoosting } from './boost
 import { checkStoredTrees, fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
 import { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
-import { leafOf, type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
+import { leavesOf, type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
 import { type ParallelOptions, parseParallel, throwIfAborted } from './workers.js';
 
 /** Parameters of {@link GradientBoosting}; names follow XGBoost's (see the table in docs/trees.md). */
@@ -333,11 +333,12 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
     const margin = new Float64Array(rows.rows * k);
     for (let i = 0; i < rows.rows; i++)
       for (let c = 0; c < k; c++) margin[i * k + c] = summary.base[c] as number;
+    const leaves = new Int32Array(rows.rows);
     trees.forEach((tree, t) => {
       const c = t % k;
+      leavesOf(tree, rows.data, rows.rows, rows.cols, leaves);
       for (let i = 0; i < rows.rows; i++) {
-        margin[i * k + c] =
-          (margin[i * k + c] as number) + (tree.value[leafOf(tree, rows.data, i, rows.cols)] as number);
+        margin[i * k + c] = (margin[i * k + c] as number) + (tree.value[leaves[i] as number] as number);
       }
     });
     return margin;

@@ -3,7 +3,7 @@ import { formatNumber } from '../../core/checks.js';
 import { MlcycleError } from '../../core/errors.js';
 import { applyBins, fitBins } from './binning.js';
 import type { BinnedData } from './grow.js';
-import { leafOf, type Tree, type TreeJSON } from './tree.js';
+import { leavesOf, type Tree, type TreeJSON } from './tree.js';
 
 /** Zod pieces shared by the tree models' parameter schemas. */
 export const positiveInt = z.number().int().min(1);
@@ -79,11 +79,14 @@ export function averageTrees(
   outputs: number,
 ): Float64Array {
   const out = new Float64Array(rows * outputs);
+  const leaves = new Int32Array(rows);
   for (const tree of trees) {
+    leavesOf(tree, data, rows, cols, leaves);
     for (let i = 0; i < rows; i++) {
-      const leaf = leafOf(tree, data, i, cols) * outputs;
-      for (let k = 0; k < outputs; k++)
+      const leaf = (leaves[i] as number) * outputs;
+      for (let k = 0; k < outputs; k++) {
         out[i * outputs + k] = (out[i * outputs + k] as number) + (tree.value[leaf + k] as number);
+      }
     }
   }
   const scale = 1 / trees.length;

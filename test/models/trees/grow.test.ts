@@ -7,7 +7,7 @@ import {
   type LeafRows,
   TreeGrower,
 } from '../../../src/models/trees/grow.js';
-import { leafOf, leafOfBinned, type Tree } from '../../../src/models/trees/tree.js';
+import { leafOf, leafOfBinned, leavesOf, type Tree } from '../../../src/models/trees/tree.js';
 
 /** Rows of `cols` features drawn from `draw`, row-major, with their binned form. */
 function makeData(rows: number, cols: number, draw: (rng: Random, f: number) => number, seed = 1) {
@@ -118,6 +118,12 @@ describe('TreeGrower', () => {
     }
     expect(seen.every((count) => count === 1)).toBe(true);
     expect(leaves).toHaveLength(leafCount(tree));
+    // Walking rows four at a time reaches the same leaves, NaN included, and so do the 1–3 rows left over.
+    for (const count of [500, 499, 3]) {
+      const walked = new Int32Array(count);
+      leavesOf(tree, raw, count, 5, walked);
+      for (let r = 0; r < count; r++) expect(walked[r]).toBe(leafOf(tree, raw, r, 5));
+    }
   });
 
   describe('limits', () => {
