@@ -1,4 +1,5 @@
 import { Random } from '../../core/random.js';
+import { sortOrder } from '../../core/sort.js';
 
 /** At most this many rows of a feature are sorted to place its bin edges (a seeded sample beyond that). */
 const BINNING_SAMPLE = 200_000;
@@ -74,6 +75,53 @@ function sampleRows(rows: number, seed: number): Uint32Array {
     order[j] = t;
   }
   return order.subarray(0, BINNING_SAMPLE).sort();
+}
+
+/**
+ * {@link fitBins} and {@link applyBins} on the same rows in one go: each feature's values are sorted once (a radix
+ * argsort), the edges placed on them, and the rows binned by walking the sorted order — no search per value.
+ */
+export function binTraining(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  maxBins: number,
+  seed: number,
+): { bins: Bins; binned: Uint8Array } {
+  if (rows > BINNING_SAMPLE) {
+    const bins = fitBins(data, rows, cols, maxBins, seed);
+    return { bins, binned: applyBins(bins, data, rows, cols) };
+  }
+  const binned = new Uint8Array(rows * cols);
+  const values = new Float64Array(rows);
+  const ids = new Uint32Array(rows);
+  const edges: Float64Array[] = [];
+  const counts = new Uint16Array(cols);
+  for (let f = 0; f < cols; f++) {
+    let n = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = data[r * cols + f] as number;
+      if (Number.isNaN(v)) continue;
+      values[n] = v;
+      ids[n++] = r;
+    }
+    const present = values.subarray(0, n);
+    const order = sortOrder(present);
+    const sorted = new Float64Array(n);
+    for (let k = 0; k < n; k++) sorted[k] = present[order[k] as number] as number;
+    const featureEdges = placeEdges(sorted, maxBins);
+    edges.push(featureEdges);
+    counts[f] = featureEdges.length + 1;
+    for (let r = 0; r < rows; r++)
+      if (Number.isNaN(data[r * cols + f] as number)) binned[r * cols + f] = counts[f] as number;
+    let b = 0;
+    for (let k = 0; k < n; k++) {
+      const v = sorted[k] as number;
+      while (b < featureEdges.length && (featureEdges[b] as number) < v) b++;
+      binned[(ids[order[k] as number] as number) * cols + f] = b;
+    }
+  }
+  return { bins: { edges, counts }, binned };
 }
 
 /** Maps row-major values to their bins (same layout), NaN to each feature's missing bin. */

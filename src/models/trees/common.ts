@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatNumber } from '../../core/checks.js';
 import { MlcycleError } from '../../core/errors.js';
-import { applyBins, fitBins } from './binning.js';
+import { binTraining } from './binning.js';
 import type { BinnedData } from './grow.js';
 import { leavesOf, type Tree, type TreeJSON } from './tree.js';
 
@@ -41,9 +41,9 @@ export function binRows(
   bins: number,
   seed: number,
 ): BinnedData {
-  const fitted = fitBins(data, rows, cols, bins, seed);
+  const { bins: fitted, binned } = binTraining(data, rows, cols, bins, seed);
   return {
-    bins: applyBins(fitted, data, rows, cols),
+    bins: binned,
     rows,
     cols,
     counts: fitted.counts,

@@ -122,6 +122,8 @@ export class TreeGrower {
   private readonly order: Uint8Array;
   private readonly running: Float64Array;
   private readonly candidate: Float64Array;
+  /** The bins feature by feature (feature f of row r at `f · rows + r`): a node's rows read one feature close together. */
+  private readonly columns: Uint8Array;
   private readonly rest: Float64Array;
   private features: Int32Array = new Int32Array(0);
   private grad: Float64Array = new Float64Array(0);
@@ -155,6 +157,10 @@ export class TreeGrower {
     this.order = new Uint8Array(this.stride);
     this.running = new Float64Array(this.width);
     this.candidate = new Float64Array(this.width);
+    const { bins, rows, cols } = data;
+    this.columns = new Uint8Array(rows * cols);
+    for (let r = 0; r < rows; r++)
+      for (let f = 0; f < cols; f++) this.columns[f * rows + r] = bins[r * cols + f] as number;
     this.rest = new Float64Array(this.width);
   }
 
@@ -331,8 +337,10 @@ export class TreeGrower {
 
   /** Splits `open` by `split`: partitions its rows, records the split and opens both children. */
   private splitNode(rows: Uint32Array, open: Open, split: Split): [Open, Open] {
-    const { bins, cols, counts, edges } = this.data;
+    const { counts, edges, rows: rowCount } = this.data;
     const f = split.feature;
+    const column = f * rowCount;
+    const bins = this.columns;
     const t = split.bin;
     const missingBin = counts[f] as number;
     const missingLeft = split.missingLeft ? 1 : 0;
@@ -343,7 +351,7 @@ export class TreeGrower {
     let spilled = 0;
     for (let i = open.start; i < open.end; i++) {
       const r = rows[i] as number;
-      const b = bins[r * cols + f] as number;
+      const b = bins[column + r] as number;
       const goLeft = (((t - b) >>> 31) ^ 1) | (missingLeft & (((b ^ missingBin) - 1) >>> 31));
       rows[mid] = r;
       spill[spilled] = r;
@@ -488,13 +496,13 @@ export class TreeGrower {
 
   /** Scans feature `f` of a small node from its rows, touching only the bins they fall in. */
   private scanSparse(rows: Uint32Array, open: Open, f: number, best: Split): boolean {
-    const { bins, cols } = this.data;
-    const { scratch, touched, order, grad, hess, outputs, width } = this;
+    const { scratch, touched, order, grad, hess, outputs, width, columns } = this;
     const missingBin = this.data.counts[f] as number;
+    const column = f * this.data.rows;
     let n = 0;
     for (let i = open.start; i < open.end; i++) {
       const r = rows[i] as number;
-      const b = bins[r * cols + f] as number;
+      const b = columns[column + r] as number;
       const o = b * width;
       if (scratch[o + width - 1] === 0) touched[n++] = b;
       for (let k = 0; k < outputs; k++)

@@ -42,7 +42,8 @@ export function lossOf(objective: BoostingObjective, classes: number, delta: num
         outputs: 1,
         start: (y, given) => Float64Array.of(given ?? y.reduce((a, b) => a + b, 0) / y.length),
         gradients: (y, margin, _k, rows, grad, hess) => {
-          for (const r of rows) {
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as number;
             grad[r] = (margin[r] as number) - (y[r] as number);
             hess[r] = 1;
           }
@@ -58,7 +59,8 @@ export function lossOf(objective: BoostingObjective, classes: number, delta: num
         outputs: 1,
         start: (y, given) => Float64Array.of(given ?? median(y)),
         gradients: (y, margin, _k, rows, grad, hess) => {
-          for (const r of rows) {
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as number;
             grad[r] = Math.sign((margin[r] as number) - (y[r] as number));
             hess[r] = 1;
           }
@@ -74,7 +76,8 @@ export function lossOf(objective: BoostingObjective, classes: number, delta: num
         outputs: 1,
         start: (y, given) => Float64Array.of(given ?? median(y)),
         gradients: (y, margin, _k, rows, grad, hess) => {
-          for (const r of rows) {
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as number;
             const z = ((margin[r] as number) - (y[r] as number)) / delta;
             const scale = Math.sqrt(1 + z * z);
             grad[r] = (delta * z) / scale;
@@ -98,7 +101,8 @@ export function lossOf(objective: BoostingObjective, classes: number, delta: num
           return Float64Array.of(Math.log(p / (1 - p)));
         },
         gradients: (y, margin, _k, rows, grad, hess) => {
-          for (const r of rows) {
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as number;
             const p = sigmoid(margin[r] as number);
             grad[r] = p - (y[r] as number);
             hess[r] = Math.max(p * (1 - p), MIN_HESSIAN);
@@ -124,7 +128,8 @@ export function lossOf(objective: BoostingObjective, classes: number, delta: num
         },
         gradients: (y, margin, k, rows, grad, hess) => {
           const p = new Float64Array(classes);
-          for (const r of rows) {
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i] as number;
             softmaxRow(margin, r, classes, p);
             const pk = p[k] as number;
             grad[r] = pk - (y[r] === k ? 1 : 0);

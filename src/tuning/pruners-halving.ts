@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { MlcycleError } from '../core/errors.js';
+import { parseOptions } from '../core/options.js';
+import { lastStep, type Pruner, type PrunerTrial, type PrunerView } from './pruners.js';
+
+/**
+ * Options of {@link successiveHalvingPruner}.
+ *
+ * @internal used by the tuning module; not part of the public surface yet.
+ */
+export interface SuccessiveHalvingPrunerOptions {
+  /**
+   * The steps a trial runs before its first rung, an integer >= 1, or `'auto'`: the largest last step of the
+   * completed trials divided by 100 (at least 1), fixed at the first decision where a completed trial exists.
+   * @defaultValue 'auto'
+   */
+  minResource?: number | 'auto';
+  /**
+   * The rung spacing η: rung k sits at `minResource · η^(minEarlyStoppingRate + k)` and keeps the top 1/η; >= 2.
+   * @defaultValue 4
+   */
+  reductionFactor?: number;
+  /**
+   * Shifts every rung up by this many powers of η (ASHA's s), >= 0.
+   * @defaultValue 0
+   */
+  minEarlyStoppingRate?: number;
+  /**
+   * A trial is pruned at a rung until more than this many trials (itself included) have reached it; needs a numeric
+   * `minResource`.
+   * @defaultValue 0
+   */
+  bootstrapCount?: number;
+}
+
+const halvingSchema = z
+  .strictObject({
+    minResource: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
+    reductionFactor: z.number().int().min(2).default(4),
+    minEarlyStoppingRate: z.number().int().min(0).default(0),
+    bootstrapCount: z.number().int().min(0).default(0),
+  })
+  .refine((o) => o.bootstrapCount === 0 || o.minResource !== 'auto', {
+    message: "bootstrapCount > 0 needs a numeric minResource, not 'auto'",
+    path: ['bootstrapCount'],
+  });
+
+/** The first rung the trial has not passed yet (Optuna's `_get_current_rung`). */
+function currentRung(trial: PrunerTrial): number {
+  let rung = 0;
+  while (trial.rungValues?.has(rung)) rung++;
+  return rung;
+}
+
+/** `minResource` for `'auto'`: the largest last step of the completed trials over 100, at least 1. */
+function estimateMinResource(trials: readonly PrunerTrial[]): number | undefined {
+  let longest: number | undefined;
+  for (const t of trials) {
+    if (t.state !== 'COMPLETE') continue;
+    const last = lastStep(t);
+    if (last !== undefined && (longest === undefined || last > longest)) longest = last;
+  }
+  return longest === undefined ? undefined : Math.max(Math.floor(longest / 100), 1);
+}
+
+/**
+ * Whether `value` is in the top 1/η of `competing` (which includes it). While fewer than η trials have reached the
+ * rung it must be the best so far, since Optuna cannot pause a trial until the rung fills.
+ */
+function promotable(value: number, competing: number[], eta: number, direction: PrunerView['direction']): boolean {
+  const index = Math.max(Math.floor(competing.length / eta) - 1, 0);
+  // Rung values are never NaN: a NaN value is pruned before it is recorded.
+  competing.sort((a, b) => a - b);
+  if (direction === 'maximize') return value >= (competing[competing.length - 1 - index] as number);
+  return value <= (competing[index] as number);
+}
+
+/**
+ * Decides with ASHA at fixed settings; `trials` are the trials that compete (all of them, or one Hyperband
+ * bracket's).
+ */
+function halvingDecision(
+  view: PrunerView,
+  trials: readonly PrunerTrial[],
+  minResource: number,
+  eta: number,
+  earlyStoppingRate: number,
+  bootstrapCount: number,
+): boolean {
+  const step = lastStep(view.trial);
+  if (step === undefined) return false;
+  const value = view.trial.intermediateValues.get(step) as number;
+  // A report far past the next rung passes several rungs at once, each with the same value.
+  for (let rung = currentRung(view.trial); ; rung++) {
+    if (step < minResource * eta ** (earlyStoppingRate + rung)) return false;
+    if (Number.isNaN(value)) return true;
+    view.recordRung?.(rung, value);
+    const competing: number[] = [];
+    for (const t of trials) {
+      if (t.number === view.trial.number) continue;
+      const v = t.rungValues?.get(rung);
+      if (v !== undefined) competing.push(v);
+    }
+    competing.push(value);
+    if (competing.length <= bootstrapCount) return true;
+    if (!promotable(value, competing, eta, view.direction)) return true;
+  }
+}
+
+/**
+ * Asynchronous successive halving (ASHA; Li et al. 2020, "A System for Massively Parallel Hyperparameter Tuning"),
+ * as Optuna 3.1's `SuccessiveHalvingPruner`. When the current trial's last step reaches the next rung
+ * (`minResource · η^(minEarlyStoppingRate + rung)`), its latest value is recorded for that rung through
+ * `view.recordRung`, and the trial is pruned unless that value is within the top `⌊n/η⌋` (at least the best one) of
+ * the `n` values recorded at the rung by any trial, itself included. A NaN value at a rung is pruned.
+ *
+ * The pruner object remembers an `'auto'` minimum resource once it has been estimated, as Optuna does.
+ *
+ * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range or inconsistent.
+ * @internal used by the tuning module; not part of the public surface yet.
+ * @example
+ * ```ts
+ * const pruner = successiveHalvingPruner({ minResource: 1, reductionFactor: 3 });
+ * pruner.shouldPrune({ ...view, recordRung: (rung, value) => store(trial, rung, value) });
+ * ```
+ */
+export function successiveHalvingPruner(options: SuccessiveHalvingPrunerOptions = {}): Pruner {
+  const o = parseOptions(halvingSchema, options, 'successiveHalvingPruner options');
+  let minResource = o.minResource === 'auto' ? undefined : o.minResource;
+  return {
+    shouldPrune(view) {
+      if (lastStep(view.trial) === undefined) return false;
+      minResource ??= estimateMinResource(view.trials);
+      if (minResource === undefined) return false;
+      return halvingDecision(
+        view,
+        view.trials,
+        minResource,
+        o.reductionFactor,
+        o.minEarlyStoppingRate,
+        o.bootstrapCount,
+      );
+    },
+  };
+}
+
+/**
+ * Options of {@link hyperbandPruner}.
+ *
+ * @internal used by the tuning module; not part of the public surface yet.
+ */
+export interface HyperbandPrunerOptions {
+  /**
+   * The steps a trial runs before its first rung in the most aggressive bracket, an integer >= 1.
+   * @defaultValue 1
+   */
+  minResource?: number;
+  /**
+   * The most steps a trial runs, an integer >= 1, or `'auto'`: the largest last step of the completed trials plus
+   * one, fixed at the first decision where a completed trial exists.
+   * @defaultValue 'auto'
+   */
+  maxResource?: number | 'auto';
+  /**
+   * η of every bracket's successive halving, >= 2.
+   * @defaultValue 3
+   */
+  reductionFactor?: number;
+  /**
+   * As in {@link SuccessiveHalvingPrunerOptions.bootstrapCount}; needs a numeric `maxResource`.
+   * @defaultValue 0
+   */
+  bootstrapCount?: number;
+}
+
+const hyperbandSchema = z
+  .strictObject({
+    minResource: z.number().int().min(1).default(1),
+    maxResource: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
+    reductionFactor: z.number().int().min(2).default(3),
+    bootstrapCount: z.number().int().min(0).default(0),
+  })
+  .refine((o) => o.bootstrapCount === 0 || o.maxResource !== 'auto', {
+    message: "bootstrapCount > 0 needs a numeric maxResource, not 'auto'",
+    path: ['bootstrapCount'],
+  })
+  .refine((o) => o.maxResource === 'auto' || o.maxResource >= o.minResource, {
+    message: 'maxResource must be at least minResource',
+    path: ['maxResource'],
+  });
+
+const crcTable = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/**
+ * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) of the UTF-8 bytes of `text`, as Python's `binascii.crc32`.
+ *
+ * @internal used by the tuning module; not part of the public surface yet.
+ */
+export function crc32(text: string): number {
+  let c = 0xffffffff;
+  for (const byte of new TextEncoder().encode(text)) c = (crcTable[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+interface Brackets {
+  budgets: number[];
+  total: number;
+}
+
+/** Bracket budgets: bracket b gets ⌈B · η^s / (s + 1)⌉ trials out of every total, s = B − 1 − b. */
+function makeBrackets(minResource: number, maxResource: number, eta: number): Brackets {
+  // Python's math.log(x, base) is log(x) / log(base); keep the same rounding (log(243) / log(3) < 5).
+  const count = Math.floor(Math.log(maxResource / minResource) / Math.log(eta)) + 1;
+  const budgets: number[] = [];
+  for (let b = 0; b < count; b++) {
+    const s = count - 1 - b;
+    budgets.push(Math.ceil((count * eta ** s) / (s + 1)));
+  }
+  return { budgets, total: budgets.reduce((a, b) => a + b, 0) };
+}
+
+/** The bracket of trial `number`: crc32 of `"<studyName>_<number>"` modulo the total budget, walked through. */
+function bracketOf(brackets: Brackets, studyName: string, number: number): number {
+  let n = crc32(`${studyName}_${number}`) % brackets.total;
+  for (let b = 0; b < brackets.budgets.length; b++) {
+    n -= brackets.budgets[b] as number;
+    if (n < 0) return b;
+  }
+  return brackets.budgets.length - 1;
+}
+
+/**
+ * Hyperband (Li et al. 2018, JMLR 18(185)) run asynchronously, as Optuna 3.1's `HyperbandPruner`: brackets
+ * b = 0 … ⌊log_η(maxResource / minResource)⌋ each run {@link successiveHalvingPruner} with
+ * `minEarlyStoppingRate = b`, and a trial joins the bracket picked by the CRC-32 of `"<studyName>_<number>"` modulo
+ * the summed bracket budgets, so that the same study name gives Optuna's assignment. A trial competes only with the
+ * trials of its bracket. `view.studyName` is required.
+ *
+ * The pruner object remembers an `'auto'` maximum resource once it has been resolved, as Optuna does.
+ *
+ * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range or inconsistent.
+ * @internal used by the tuning module; not part of the public surface yet.
+ * @example
+ * ```ts
+ * const pruner = hyperbandPruner({ minResource: 1, maxResource: 81, reductionFactor: 3 });
+ * pruner.shouldPrune({ ...view, studyName: 'my-study' });
+ * ```
+ */
+export function hyperbandPruner(options: HyperbandPrunerOptions = {}): Pruner {
+  const o = parseOptions(hyperbandSchema, options, 'hyperbandPruner options');
+  let brackets: Brackets | undefined;
+  return {
+    shouldPrune(view) {
+      if (brackets === undefined) {
+        let maxResource = o.maxResource;
+        if (maxResource === 'auto') {
+          let longest: number | undefined;
+          for (const t of view.trials) {
+            if (t.state !== 'COMPLETE') continue;
+            const last = lastStep(t);
+            if (last !== undefined && (longest === undefined || last > longest)) longest = last;
+          }
+          if (longest === undefined) return false;
+          maxResource = longest + 1;
+        }
+        brackets = makeBrackets(o.minResource, maxResource, o.reductionFactor);
+      }
+      // An automatic maxResource below minResource leaves no bracket, and Optuna then never prunes.
+      if (brackets.budgets.length === 0) return false;
+      const chosen = brackets;
+      const name = view.studyName;
+      if (name === undefined) {
+        throw new MlcycleError('INVALID_ARGUMENT', 'hyperbandPruner: view.studyName is required to pick brackets');
+      }
+      const bracket = bracketOf(chosen, name, view.trial.number);
+      const peers = view.trials.filter((t) => bracketOf(chosen, name, t.number) === bracket);
+      return halvingDecision(view, peers, o.minResource, o.reductionFactor, bracket, o.bootstrapCount);
+    },
+  };
+}
