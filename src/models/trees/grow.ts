@@ -153,7 +153,7 @@ export class TreeGrower {
     this.width = outputs + 2;
     this.histSize = data.cols * this.stride * this.width;
     this.scratch = new Float64Array(this.stride * this.width);
-    this.touched = new Uint8Array(this.stride);
+    this.touched = new Uint8Array(this.stride + 1); // + 1: the branch-free scan writes one past the last bin
     this.order = new Uint8Array(this.stride);
     this.running = new Float64Array(this.width);
     this.candidate = new Float64Array(this.width);
@@ -500,15 +500,29 @@ export class TreeGrower {
     const missingBin = this.data.counts[f] as number;
     const column = f * this.data.rows;
     let n = 0;
-    for (let i = open.start; i < open.end; i++) {
-      const r = rows[i] as number;
-      const b = columns[column + r] as number;
-      const o = b * width;
-      if (scratch[o + width - 1] === 0) touched[n++] = b;
-      for (let k = 0; k < outputs; k++)
-        scratch[o + k] = (scratch[o + k] as number) + (grad[r * outputs + k] as number);
-      scratch[o + outputs] = (scratch[o + outputs] as number) + (hess[r] as number);
-      scratch[o + outputs + 1] = (scratch[o + outputs + 1] as number) + 1;
+    if (outputs === 1) {
+      for (let i = open.start; i < open.end; i++) {
+        const r = rows[i] as number;
+        const b = columns[column + r] as number;
+        const o = b * 3;
+        const c = scratch[o + 2] as number;
+        touched[n] = b;
+        n += c === 0 ? 1 : 0;
+        scratch[o] = (scratch[o] as number) + (grad[r] as number);
+        scratch[o + 1] = (scratch[o + 1] as number) + (hess[r] as number);
+        scratch[o + 2] = c + 1;
+      }
+    } else {
+      for (let i = open.start; i < open.end; i++) {
+        const r = rows[i] as number;
+        const b = columns[column + r] as number;
+        const o = b * width;
+        if (scratch[o + width - 1] === 0) touched[n++] = b;
+        for (let k = 0; k < outputs; k++)
+          scratch[o + k] = (scratch[o + k] as number) + (grad[r * outputs + k] as number);
+        scratch[o + outputs] = (scratch[o + outputs] as number) + (hess[r] as number);
+        scratch[o + outputs + 1] = (scratch[o + outputs + 1] as number) + 1;
+      }
     }
     const varies = n > 1;
     if (varies) {
