@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
-import {
-  asJSON,
-  checkRows,
-  type FeatureRows,
-  type ModelJSON,
-  notFitted,
-  readModelJSON,
-  type SyncModel,
-} from '../model.js';
+import { type CheckedRows, type FeatureRows, type ModelJSON, readModelJSON } from '../model.js';
 import { type Boosted, type BoostingData, boost, prepareBoosting } from './boosting-train.js';
 import { checkStoredTrees, fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
 import { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
-import { leavesOf, type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
+import { leavesOf, type TreeJSON, treeFromJSON } from './tree.js';
+import { type FittedTrees, TreeModel, type TreeModelState } from './tree-model.js';
 import { type ParallelOptions, parseParallel, throwIfAborted } from './workers.js';
 
 /** Parameters of {@link GradientBoosting}; names follow XGBoost's (see the table in docs/trees.md). */
@@ -82,11 +75,7 @@ export interface BoostingFitOptions {
 export interface BoostingFitAsyncOptions extends BoostingFitOptions, ParallelOptions {}
 
 /** What fitting a {@link GradientBoosting} learned. */
-export interface GradientBoostingState {
-  /** Number of features. */
-  features: number;
-  /** The class labels, ascending (classification only). */
-  classes: number[] | null;
+export interface GradientBoostingState extends TreeModelState {
   /** The starting margins, one per output. */
   base: number[];
   /** The trees, round by round (for softmax, one per class within a round), up to the best round when early stopping. */
@@ -97,10 +86,6 @@ export interface GradientBoostingState {
   bestIteration: number | null;
   /** The validation loss per round, when early stopping ran. */
   validationLoss: number[] | null;
-  /** Total gain per feature over all splits, summing to 1. */
-  importances: number[];
-  /** Upper bin edges per feature, as fitted on the training data. */
-  binEdges: number[][];
 }
 
 const finite = z.number().refine(Number.isFinite, 'Expected a finite number');
@@ -146,11 +131,6 @@ const KIND = 'gradient-boosting';
 const VERSION = 1;
 const WHO = 'GradientBoosting';
 
-interface Fitted {
-  summary: Omit<GradientBoostingState, 'trees'>;
-  trees: Tree[];
-}
-
 /**
  * Gradient-boosted trees with second-order (Newton) steps, as XGBoost's `hist` method and LightGBM: each round fits
  * a histogram tree to the loss's gradients and hessians at the current predictions, with leaf values
@@ -175,13 +155,9 @@ interface Fitted {
  * direction.predictProba(Xtest);        // P(larger label)
  * ```
  */
-export class GradientBoosting implements SyncModel<Params, GradientBoostingState> {
-  /** The parameters, with defaults applied. */
-  readonly params: Params;
-  private fitted: Fitted | undefined;
-
+export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
   constructor(params: GradientBoostingParams = {}) {
-    this.params = parseOptions(paramsSchema, params, 'GradientBoosting params');
+    super(parseOptions(paramsSchema, params, 'GradientBoosting params'), KIND, VERSION, WHO);
   }
 
   /** Restores a model from {@link GradientBoosting.toJSON}'s output. */
@@ -231,84 +207,7 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
     return this;
   }
 
-  /** The fitted state as plain JSON (a fresh copy each time); throws before `fit`. */
-  get state(): GradientBoostingState {
-    const { summary, trees } = this.model('reading state');
-    return asJSON({ ...summary, trees: trees.map(treeToJSON) });
-  }
-
-  /** Each feature's share of the total split gain (LightGBM's `importance_type="gain"`), summing to 1. */
-  get featureImportances(): number[] {
-    return [...this.model('reading featureImportances').summary.importances];
-  }
-
-  /** The class labels, ascending (classification), as scikit-learn's `classes_`. */
-  get classes(): number[] {
-    const { classes } = this.model('reading classes').summary;
-    if (classes === null) {
-      throw new MlcycleError(
-        'INVALID_ARGUMENT',
-        'GradientBoosting: classes exist only for the logistic and softmax objectives',
-      );
-    }
-    return [...classes];
-  }
-
-  /** The prediction (regression) or the most probable class label (classification) per row. */
-  predict(X: FeatureRows): Float64Array {
-    const { summary } = this.model('predict');
-    const margin = this.margins(X, 'predict');
-    const { classes } = summary;
-    if (classes === null) return margin;
-    const k = summary.base.length;
-    const out = new Float64Array(margin.length / k);
-    for (let i = 0; i < out.length; i++) {
-      if (k === 1) out[i] = classes[(margin[i] as number) > 0 ? 1 : 0] as number;
-      else {
-        let best = 0;
-        for (let c = 1; c < k; c++)
-          if ((margin[i * k + c] as number) > (margin[i * k + best] as number)) best = c;
-        out[i] = classes[best] as number;
-      }
-    }
-    return out;
-  }
-
-  /** For two classes: the probability of the larger label per row. */
-  predictProba(X: FeatureRows): Float64Array {
-    const { summary } = this.model('predictProba');
-    if (summary.classes?.length !== 2) {
-      throw new MlcycleError(
-        'UNSUPPORTED',
-        'GradientBoosting.predictProba needs a classifier of two classes; use classProbabilities(X) for more classes',
-      );
-    }
-    const margin = this.margins(X, 'predictProba');
-    if (summary.base.length === 1) return margin.map(sigmoid);
-    return Float64Array.from(this.probabilities(margin, 2), (p) => p[1] as number);
-  }
-
-  /** Per row, the probability of each class in {@link GradientBoosting.classes} order. */
-  classProbabilities(X: FeatureRows): Float64Array[] {
-    const { summary } = this.model('classProbabilities');
-    if (summary.classes === null) {
-      throw new MlcycleError(
-        'INVALID_ARGUMENT',
-        'GradientBoosting: classProbabilities needs the logistic or softmax objective',
-      );
-    }
-    const margin = this.margins(X, 'classProbabilities');
-    if (summary.base.length === 1)
-      return Array.from(margin, (z) => Float64Array.of(1 - sigmoid(z), sigmoid(z)));
-    return this.probabilities(margin, summary.base.length);
-  }
-
-  toJSON(): ModelJSON<Params, GradientBoostingState> {
-    this.model('toJSON');
-    return asJSON({ kind: KIND, version: VERSION, params: this.params, state: this.state });
-  }
-
-  private finish(set: BoostingData, { trees, ...result }: Boosted): Fitted {
+  private finish(set: BoostingData, { trees, ...result }: Boosted): FittedTrees<GradientBoostingState> {
     const summary = {
       features: set.data.cols,
       classes: set.classes,
@@ -318,17 +217,11 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
     return { summary, trees };
   }
 
-  private probabilities(margin: Float64Array, k: number): Float64Array[] {
-    return Array.from({ length: margin.length / k }, (_, i) => {
-      const p = new Float64Array(k);
-      softmaxRow(margin, i, k, p);
-      return p;
-    });
-  }
-
-  private margins(X: FeatureRows, method: string): Float64Array {
-    const { summary, trees } = this.model(method);
-    const rows = checkRows(X, WHO, summary.features, true);
+  /**
+   * The margins (the base score plus every tree's leaf value) as predictions, or turned into class probabilities:
+   * the logistic function for two classes, softmax for more.
+   */
+  protected output({ summary, trees }: FittedTrees<GradientBoostingState>, rows: CheckedRows): Float64Array {
     const k = summary.base.length;
     const margin = new Float64Array(rows.rows * k);
     for (let i = 0; i < rows.rows; i++)
@@ -341,11 +234,21 @@ export class GradientBoosting implements SyncModel<Params, GradientBoostingState
         margin[i * k + c] = (margin[i * k + c] as number) + (tree.value[leaves[i] as number] as number);
       }
     });
+    if (summary.classes === null) return margin;
+    if (k === 1) {
+      const both = new Float64Array(2 * rows.rows);
+      for (let i = 0; i < rows.rows; i++) {
+        const p = sigmoid(margin[i] as number);
+        both[2 * i] = 1 - p;
+        both[2 * i + 1] = p;
+      }
+      return both;
+    }
+    const p = new Float64Array(k);
+    for (let i = 0; i < rows.rows; i++) {
+      softmaxRow(margin, i, k, p);
+      margin.set(p, i * k);
+    }
     return margin;
-  }
-
-  private model(method: string): Fitted {
-    if (this.fitted === undefined) throw notFitted(WHO, method);
-    return this.fitted;
   }
 }

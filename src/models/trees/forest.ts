@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
-import { type FeatureImportance, featureImportance, type ImportanceOptions } from '../importance.js';
 import {
-  asJSON,
+  type CheckedRows,
   checkRows,
   checkTarget,
   type FeatureRows,
   type ModelJSON,
-  notFitted,
   readModelJSON,
-  type SyncModel,
 } from '../model.js';
 import {
   averageTrees,
@@ -26,7 +23,8 @@ import {
 } from './common.js';
 import { type ForestJob, ForestTrainer, growForestTrees, outOfBag } from './forest-train.js';
 import type { GrowParams } from './grow.js';
-import { type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
+import { type Tree, treeFromJSON } from './tree.js';
+import { type FittedTrees, TreeModel, type TreeModelState } from './tree-model.js';
 import { inWorkers, type ParallelOptions, shared } from './workers.js';
 
 /** How many features a forest's split tries, as scikit-learn's `max_features`. */
@@ -65,19 +63,9 @@ export interface RandomForestParams {
 }
 
 /** What fitting a {@link RandomForest} learned. */
-export interface RandomForestState {
-  /** Number of features. */
-  features: number;
-  /** The class labels, ascending (classification only). */
-  classes: number[] | null;
-  /** The trees. */
-  trees: TreeJSON[];
-  /** Impurity importance per feature, summing to 1 (`feature_importances_`). */
-  importances: number[];
+export interface RandomForestState extends TreeModelState {
   /** The out-of-bag R² or accuracy, when `oobScore` was set (`oob_score_`). */
   oobScore: number | null;
-  /** Upper bin edges per feature, as fitted on the training data. */
-  binEdges: number[][];
 }
 
 /** Options of {@link RandomForest.fitAsync}. */
@@ -122,12 +110,6 @@ interface Prepared {
   classes: number[] | null;
 }
 
-interface Fitted {
-  /** The state without its trees, which are kept as typed arrays and turned into JSON only when asked for. */
-  summary: Omit<RandomForestState, 'trees'>;
-  trees: Tree[];
-}
-
 /** How many features a split tries, from `maxFeatures` and the feature count. */
 function featuresPerNode(maxFeatures: MaxFeatures, cols: number): number {
   if (maxFeatures === 'all') return cols;
@@ -160,13 +142,9 @@ function featuresPerNode(maxFeatures: MaxFeatures, cols: number): number {
  * await forest.fitAsync(Xtrain, yTrain, { workers: 4 }); // the same forest, grown on 4 threads
  * ```
  */
-export class RandomForest implements SyncModel<Params, RandomForestState> {
-  /** The parameters, with defaults applied. */
-  readonly params: Params;
-  private fitted: Fitted | undefined;
-
+export class RandomForest extends TreeModel<Params, RandomForestState> {
   constructor(params: RandomForestParams = {}) {
-    this.params = parseOptions(paramsSchema, params, 'RandomForest params');
+    super(parseOptions(paramsSchema, params, 'RandomForest params'), KIND, VERSION, WHO);
   }
 
   /** Restores a forest from {@link RandomForest.toJSON}'s output. */
@@ -210,86 +188,9 @@ export class RandomForest implements SyncModel<Params, RandomForestState> {
     return this;
   }
 
-  /** The fitted state as plain JSON (a fresh copy each time); throws before `fit`. */
-  get state(): RandomForestState {
-    const { summary, trees } = this.model('reading state');
-    return asJSON({ ...summary, trees: trees.map(treeToJSON) });
-  }
-
-  /** Impurity (mean decrease in impurity) importance per feature, summing to 1, as scikit-learn's `feature_importances_`. */
-  get featureImportances(): number[] {
-    return [...this.model('reading featureImportances').summary.importances];
-  }
-
-  /** The class labels, ascending (classification), as scikit-learn's `classes_`. */
-  get classes(): number[] {
-    const { classes } = this.model('reading classes').summary;
-    if (classes === null)
-      throw new MlcycleError(
-        'INVALID_ARGUMENT',
-        'RandomForest: classes exist only for task "classification"',
-      );
-    return [...classes];
-  }
-
-  /** The mean of the trees' predictions (regression) or the most probable class label (classification). */
-  predict(X: FeatureRows): Float64Array {
-    const { summary: state } = this.model('predict');
-    if (state.classes === null) return this.average(X, 'predict');
-    const probabilities = this.average(X, 'predict');
-    const k = state.classes.length;
-    const out = new Float64Array(probabilities.length / k);
-    for (let i = 0; i < out.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++)
-        if ((probabilities[i * k + c] as number) > (probabilities[i * k + best] as number)) best = c;
-      out[i] = state.classes[best] as number;
-    }
-    return out;
-  }
-
-  /** For two classes: the probability of the larger label per row (the mean of the trees' class frequencies). */
-  predictProba(X: FeatureRows): Float64Array {
-    const { summary: state } = this.model('predictProba');
-    if (state.classes?.length !== 2) {
-      throw new MlcycleError(
-        'UNSUPPORTED',
-        'RandomForest.predictProba needs a classifier of two classes; use classProbabilities(X) for more classes',
-      );
-    }
-    const both = this.average(X, 'predictProba');
-    return Float64Array.from({ length: both.length / 2 }, (_, i) => both[2 * i + 1] as number);
-  }
-
-  /** Per row, the probability of each class in {@link RandomForest.classes} order (`predict_proba`). */
-  classProbabilities(X: FeatureRows): Float64Array[] {
-    const { summary: state } = this.model('classProbabilities');
-    if (state.classes === null)
-      throw new MlcycleError(
-        'INVALID_ARGUMENT',
-        'RandomForest: classProbabilities needs task "classification"',
-      );
-    const k = state.classes.length;
-    const all = this.average(X, 'classProbabilities');
-    return Array.from({ length: all.length / k }, (_, i) => all.slice(i * k, (i + 1) * k));
-  }
-
-  /**
-   * Permutation importance of each feature on held-out data (see {@link featureImportance}); the metric defaults to
-   * R² for regression and accuracy for classification.
-   */
-  permutationImportance(
-    X: FeatureRows,
-    y: ArrayLike<number>,
-    options: ImportanceOptions = {},
-  ): Promise<FeatureImportance> {
-    const { summary: state } = this.model('permutationImportance');
-    return featureImportance(this, X, y, { metric: state.classes === null ? 'r2' : 'accuracy', ...options });
-  }
-
-  toJSON(): ModelJSON<Params, RandomForestState> {
-    this.model('toJSON');
-    return asJSON({ kind: KIND, version: VERSION, params: this.params, state: this.state });
+  /** The mean of the trees' leaf values: predictions, or class frequencies `classes.length` per row. */
+  protected output({ summary, trees }: FittedTrees<RandomForestState>, rows: CheckedRows): Float64Array {
+    return averageTrees(trees, rows.data, rows.rows, rows.cols, summary.classes?.length ?? 1);
   }
 
   private prepare(X: FeatureRows, y: ArrayLike<number>): Prepared {
@@ -323,7 +224,7 @@ export class RandomForest implements SyncModel<Params, RandomForestState> {
     return { job, classes: encoded?.classes ?? null };
   }
 
-  private finish({ job, classes }: Prepared, trees: Tree[]): Fitted {
+  private finish({ job, classes }: Prepared, trees: Tree[]): FittedTrees<RandomForestState> {
     const cols = job.data.cols;
     const summary = {
       features: cols,
@@ -333,17 +234,6 @@ export class RandomForest implements SyncModel<Params, RandomForestState> {
       binEdges: job.data.edges.map((e) => Array.from(e)),
     };
     return { summary, trees };
-  }
-
-  private average(X: FeatureRows, method: string): Float64Array {
-    const { summary, trees } = this.model(method);
-    const rows = checkRows(X, WHO, summary.features, true);
-    return averageTrees(trees, rows.data, rows.rows, rows.cols, summary.classes?.length ?? 1);
-  }
-
-  private model(method: string): Fitted {
-    if (this.fitted === undefined) throw notFitted(WHO, method);
-    return this.fitted;
   }
 }
 

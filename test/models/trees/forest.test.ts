@@ -287,7 +287,14 @@ describe('RandomForest', () => {
         () => fitted.predict([[1, 2, 3]]),
         'RandomForest: X[0] has 3 features but the model was fitted on 2',
       );
-      expectInvalid(() => fitted.classes, 'RandomForest: classes exist only for task "classification"');
+      expectInvalid(
+        () => fitted.classes,
+        'RandomForest: reading classes is for classifiers; this model was fitted for regression',
+      );
+      expectInvalid(
+        () => fitted.classProbabilities(Xnew),
+        'RandomForest: classProbabilities is for classifiers; this model was fitted for regression',
+      );
     });
 
     it('validates its parameters', () => {
