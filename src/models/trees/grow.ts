@@ -275,10 +275,16 @@ export class TreeGrower {
     const p = this.params;
     const count = end - start;
     const open: Open = { node, start, end, depth, sums, hist, split: null, lower, upper };
-    if (depth >= p.maxDepth || count < p.minSamplesSplit || count < 2 * p.minSamplesLeaf) return open;
+    if (!this.splittable(depth, count)) return open;
     if (open.hist === null && this.isLarge(count)) open.hist = this.buildHistogram(rows, start, end);
     open.split = this.findSplit(rows, open);
     return open;
+  }
+
+  /** Whether a node at `depth` with `count` rows may be split at all. */
+  private splittable(depth: number, count: number): boolean {
+    const p = this.params;
+    return depth < p.maxDepth && count >= p.minSamplesSplit && count >= 2 * p.minSamplesLeaf;
   }
 
   private isLarge(count: number): boolean {
@@ -372,7 +378,8 @@ export class TreeGrower {
     for (let k = 0; k < this.width; k++) rightSums[k] = (open.sums[k] as number) - (leftSums[k] as number);
     rightSums[this.outputs + 1] = open.end - mid;
 
-    // Histograms: the smaller child is built, the larger one is the parent's minus the smaller's.
+    // Histograms: the smaller child is built, the larger one is the parent's minus the smaller's — when the larger
+    // child may be split at all (if it may not, neither may the smaller: the last level builds none).
     let leftHist: Float64Array | null = null;
     let rightHist: Float64Array | null = null;
     const parentHist = open.hist;
@@ -380,12 +387,13 @@ export class TreeGrower {
     if (parentHist !== null) {
       const leftSmaller = mid - open.start <= open.end - mid;
       const largeCount = leftSmaller ? open.end - mid : mid - open.start;
-      if (this.isLarge(largeCount)) {
+      if (this.isLarge(largeCount) && this.splittable(open.depth + 1, largeCount)) {
         const small = leftSmaller
           ? this.buildHistogram(rows, open.start, mid)
           : this.buildHistogram(rows, mid, open.end);
         this.subtract(parentHist, small);
-        const smallKept = this.isLarge(open.end - open.start - largeCount) ? small : null;
+        const smallCount = open.end - open.start - largeCount;
+        const smallKept = this.isLarge(smallCount) && this.splittable(open.depth + 1, smallCount) ? small : null;
         if (smallKept === null) this.pool.push(small);
         leftHist = leftSmaller ? smallKept : parentHist;
         rightHist = leftSmaller ? parentHist : smallKept;
