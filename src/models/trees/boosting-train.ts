@@ -211,7 +211,8 @@ export function boost(
     featuresPerNode: Math.max(1, Math.round(p.colsampleByNode * treeFeatures)),
     monotone: p.monotone === undefined ? null : Int8Array.from(p.monotone),
   };
-  const grower = new TreeGrower(data, grow, 1, team);
+  const unitHessian = p.objective === 'squared' || p.objective === 'absolute';
+  const grower = new TreeGrower(data, grow, 1, team, unitHessian);
   // With helper threads, gradients, hessians and the row order live in the memory they share.
   const grads = Array.from(
     { length: k },

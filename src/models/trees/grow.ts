@@ -146,11 +146,13 @@ export class TreeGrower {
     private readonly params: GrowParams,
     private readonly outputs: number,
     private readonly helper: HistogramHelper | null = null,
+    private readonly unitHessian = false,
   ) {
     let most = 0;
     for (const count of data.counts) most = Math.max(most, count);
     this.stride = most + 1;
-    this.width = outputs + 2;
+    // Sums per bin: gradients, hessian, row count; with unit hessians the count is the hessian sum.
+    this.width = unitHessian ? outputs + 1 : outputs + 2;
     this.histSize = data.cols * this.stride * this.width;
     this.scratch = new Float64Array(this.stride * this.width);
     this.touched = new Uint8Array(this.stride + 1); // + 1: the branch-free scan writes one past the last bin
@@ -256,7 +258,7 @@ export class TreeGrower {
       for (let k = 0; k < outputs; k++) sums[k] = (sums[k] as number) + (grad[r * outputs + k] as number);
       sums[outputs] = (sums[outputs] as number) + (hess[r] as number);
     }
-    sums[outputs + 1] = end - start;
+    sums[this.width - 1] = end - start;
     return sums;
   }
 
@@ -318,6 +320,7 @@ export class TreeGrower {
       hess: this.hess,
       outputs: this.outputs,
       stride: this.stride,
+      unitHessian: this.unitHessian,
     };
     // With helper threads, they take the features after this thread's share, at the same time.
     const own = helper?.begin(rows, start, end, hist, features, this.grad, this.hess) ?? features.length;
@@ -376,7 +379,7 @@ export class TreeGrower {
     const leftSums = split.left;
     const rightSums = new Float64Array(this.width);
     for (let k = 0; k < this.width; k++) rightSums[k] = (open.sums[k] as number) - (leftSums[k] as number);
-    rightSums[this.outputs + 1] = open.end - mid;
+    rightSums[this.width - 1] = open.end - mid;
 
     // Histograms: the smaller child is built, the larger one is the parent's minus the smaller's — when the larger
     // child may be split at all (if it may not, neither may the smaller: the last level builds none).
@@ -393,7 +396,8 @@ export class TreeGrower {
           : this.buildHistogram(rows, mid, open.end);
         this.subtract(parentHist, small);
         const smallCount = open.end - open.start - largeCount;
-        const smallKept = this.isLarge(smallCount) && this.splittable(open.depth + 1, smallCount) ? small : null;
+        const smallKept =
+          this.isLarge(smallCount) && this.splittable(open.depth + 1, smallCount) ? small : null;
         if (smallKept === null) this.pool.push(small);
         leftHist = leftSmaller ? smallKept : parentHist;
         rightHist = leftSmaller ? parentHist : smallKept;
@@ -508,7 +512,7 @@ export class TreeGrower {
     const missingBin = this.data.counts[f] as number;
     const column = f * this.data.rows;
     let n = 0;
-    if (outputs === 1) {
+    if (outputs === 1 && !this.unitHessian) {
       for (let i = open.start; i < open.end; i++) {
         const r = rows[i] as number;
         const b = columns[column + r] as number;
@@ -528,8 +532,8 @@ export class TreeGrower {
         if (scratch[o + width - 1] === 0) touched[n++] = b;
         for (let k = 0; k < outputs; k++)
           scratch[o + k] = (scratch[o + k] as number) + (grad[r * outputs + k] as number);
-        scratch[o + outputs] = (scratch[o + outputs] as number) + (hess[r] as number);
-        scratch[o + outputs + 1] = (scratch[o + outputs + 1] as number) + 1;
+        if (!this.unitHessian) scratch[o + outputs] = (scratch[o + outputs] as number) + (hess[r] as number);
+        scratch[o + width - 1] = (scratch[o + width - 1] as number) + 1;
       }
     }
     const varies = n > 1;
@@ -573,7 +577,7 @@ export class TreeGrower {
     const { outputs, width, order, running, candidate, rest, params } = this;
     const sums = open.sums;
     const m = base + missingBin * width;
-    const missingRows = hist[m + outputs + 1] as number;
+    const missingRows = hist[m + width - 1] as number;
     const constraint = params.monotone?.[f] ?? 0;
     const parentScore = this.score(sums, open);
     running.fill(0);
@@ -588,7 +592,7 @@ export class TreeGrower {
           candidate[k] = (running[k] as number) + (side === 1 ? (hist[m + k] as number) : 0);
           rest[k] = (sums[k] as number) - (candidate[k] as number);
         }
-        if (!this.allowed(candidate[outputs + 1] as number, candidate[outputs] as number, sums)) continue;
+        if (!this.allowed(candidate[width - 1] as number, candidate[outputs] as number, sums)) continue;
         if (constraint !== 0) {
           const lv = this.leafValue(candidate, open);
           const rv = this.leafValue(rest, open);
@@ -611,25 +615,27 @@ export class TreeGrower {
     f: number,
     best: Split,
   ): void {
-    const { order, params, candidate, rest } = this;
+    const { order, params, candidate, rest, width } = this;
     const { lambda, alpha } = params;
     const sums = open.sums;
     const total = sums[0] as number;
     const totalHess = sums[1] as number;
-    const m = base + missingBin * 3;
+    // Entries are (gradient, hessian, count), or (gradient, count) with unit hessians: the count is at width − 1.
+    const last = width - 1;
+    const m = base + missingBin * width;
     const missingGrad = hist[m] as number;
     const missingHess = hist[m + 1] as number;
-    const missingRows = hist[m + 2] as number;
+    const missingRows = hist[m + last] as number;
     const t = soft(total, alpha);
     const parentScore = (t * t) / (totalHess + lambda);
     let g = 0;
     let h = 0;
     let c = 0;
     for (let i = 0; i < n; i++) {
-      const o = base + (order[i] as number) * 3;
+      const o = base + (order[i] as number) * width;
       g += hist[o] as number;
       h += hist[o + 1] as number;
-      c += hist[o + 2] as number;
+      c += hist[o + last] as number;
       const lastReal = i === n - 1;
       if (lastReal && missingRows === 0) break;
       for (let side = 0; side < (missingRows > 0 && !lastReal ? 2 : 1); side++) {
@@ -643,7 +649,7 @@ export class TreeGrower {
         if (gain > best.gain) {
           candidate[0] = gl;
           candidate[1] = hl;
-          candidate[2] = cl;
+          candidate[last] = cl;
           rest[1] = totalHess - hl;
           this.record(best, gain, f, order[i] as number, missingRows, side === 1, candidate, rest);
         }
@@ -654,7 +660,7 @@ export class TreeGrower {
   /** Whether a left child of `rows` rows and hessian sum `hess` leaves both children big enough. */
   private allowed(rows: number, hess: number, sums: Float64Array): boolean {
     const { outputs, params } = this;
-    const rightRows = (sums[outputs + 1] as number) - rows;
+    const rightRows = (sums[this.width - 1] as number) - rows;
     const rightHess = (sums[outputs] as number) - hess;
     return (
       rows >= params.minSamplesLeaf &&

@@ -49,6 +49,8 @@ export interface HistogramServeInput {
   features: Int32Array;
   /** Entries per histogram. */
   histSize: number;
+  /** Whether every hessian is 1, so that histograms keep counts for them (see `HistogramInput`). */
+  unitHessian: boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export function serveHistograms(input: HistogramServeInput): string {
         hess: input.hess.subarray(grad, grad + rows),
         outputs: 1,
         stride: input.stride,
+        unitHessian: input.unitHessian,
       },
       input.order,
       Atomics.load(control, START),
@@ -145,7 +148,8 @@ export class HistogramTeam implements HistogramHelper {
     let stride = 0;
     for (const count of data.counts) stride = Math.max(stride, count + 1);
     // As many shared histograms as a tree keeps at once (two per open node); the grower builds any more alone.
-    const histSize = data.cols * stride * 3;
+    const unitHessian = p.objective === 'squared' || p.objective === 'absolute';
+    const histSize = data.cols * stride * (unitHessian ? 2 : 3);
     const slots = Math.max(4, Math.min(128, 2 * Math.min(2 ** Math.min(p.maxDepth, 16), p.maxLeaves) + 2));
     const team = new HistogramTeam(data, outputs, helpers, histSize, slots);
     const bins = new Uint8Array(new SharedArrayBuffer(data.bins.length));
@@ -162,6 +166,7 @@ export class HistogramTeam implements HistogramHelper {
       hist: team.hist,
       features: team.features,
       histSize,
+      unitHessian,
     }));
     team.running = loaded.pool.runInWorkers('trees.histograms', inputs, { workers: helpers });
     const ready = team.controls.map(async (control) => {
