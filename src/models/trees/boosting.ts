@@ -6,7 +6,7 @@ import { type Boosted, type BoostingData, boost, prepareBoosting } from './boost
 import { checkStoredTrees, fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
 import { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
-import { leavesOf, type TreeJSON, treeFromJSON } from './tree.js';
+import { hasMissing, leavesOf, type TreeJSON, treeFromJSON } from './tree.js';
 import { type FittedTrees, TreeModel, type TreeModelState } from './tree-model.js';
 import { type ParallelOptions, parseParallel, throwIfAborted } from './workers.js';
 
@@ -227,9 +227,10 @@ export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
     for (let i = 0; i < rows.rows; i++)
       for (let c = 0; c < k; c++) margin[i * k + c] = summary.base[c] as number;
     const leaves = new Int32Array(rows.rows);
+    const missing = hasMissing(rows.data);
     trees.forEach((tree, t) => {
       const c = t % k;
-      leavesOf(tree, rows.data, rows.rows, rows.cols, leaves);
+      leavesOf(tree, rows.data, rows.rows, rows.cols, leaves, missing);
       for (let i = 0; i < rows.rows; i++) {
         margin[i * k + c] = (margin[i * k + c] as number) + (tree.value[leaves[i] as number] as number);
       }

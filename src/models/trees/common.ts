@@ -3,7 +3,7 @@ import { formatNumber } from '../../core/checks.js';
 import { MlcycleError } from '../../core/errors.js';
 import { binTraining } from './binning.js';
 import type { BinnedData } from './grow.js';
-import { leavesOf, type Tree, type TreeJSON } from './tree.js';
+import { hasMissing, leavesOf, type Tree, type TreeJSON } from './tree.js';
 
 /** Zod pieces shared by the tree models' parameter schemas. */
 export const positiveInt = z.number().int().min(1);
@@ -80,8 +80,9 @@ export function averageTrees(
 ): Float64Array {
   const out = new Float64Array(rows * outputs);
   const leaves = new Int32Array(rows);
+  const missing = hasMissing(data);
   for (const tree of trees) {
-    leavesOf(tree, data, rows, cols, leaves);
+    leavesOf(tree, data, rows, cols, leaves, missing);
     for (let i = 0; i < rows; i++) {
       const leaf = (leaves[i] as number) * outputs;
       for (let k = 0; k < outputs; k++) {

@@ -84,7 +84,8 @@ function walkOf(tree: Tree): Walk {
 
 /**
  * The leaf each of the `rows` rows of row-major raw `data` reaches, into `leaves`. Four rows walk together, so
- * that the processor overlaps their memory reads; each step is {@link leafOf}'s.
+ * that the processor overlaps their memory reads; each step is {@link leafOf}'s. Pass `missing: false` when no
+ * value is NaN (see {@link hasMissing}) to skip the missing-value test.
  */
 export function leavesOf(
   tree: Tree,
@@ -92,6 +93,7 @@ export function leavesOf(
   rows: number,
   cols: number,
   leaves: Int32Array,
+  missing = true,
 ): void {
   const { feature, left, threshold, missingRight, leaf } = walkOf(tree);
   let i = 0;
@@ -104,23 +106,41 @@ export function leavesOf(
     let b = 0;
     let c = 0;
     let d = 0;
-    while (((leaf[a] as number) & (leaf[b] as number) & (leaf[c] as number) & (leaf[d] as number)) === 0) {
-      const xa = data[ba + (feature[a] as number)] as number;
-      const xb = data[bb + (feature[b] as number)] as number;
-      const xc = data[bc + (feature[c] as number)] as number;
-      const xd = data[bd + (feature[d] as number)] as number;
-      a =
-        (left[a] as number) +
-        ((xa > (threshold[a] as number) ? 1 : 0) | (Number.isNaN(xa) ? (missingRight[a] as number) : 0));
-      b =
-        (left[b] as number) +
-        ((xb > (threshold[b] as number) ? 1 : 0) | (Number.isNaN(xb) ? (missingRight[b] as number) : 0));
-      c =
-        (left[c] as number) +
-        ((xc > (threshold[c] as number) ? 1 : 0) | (Number.isNaN(xc) ? (missingRight[c] as number) : 0));
-      d =
-        (left[d] as number) +
-        ((xd > (threshold[d] as number) ? 1 : 0) | (Number.isNaN(xd) ? (missingRight[d] as number) : 0));
+    if (missing) {
+      while (((leaf[a] as number) & (leaf[b] as number) & (leaf[c] as number) & (leaf[d] as number)) === 0) {
+        const xa = data[ba + (feature[a] as number)] as number;
+        const xb = data[bb + (feature[b] as number)] as number;
+        const xc = data[bc + (feature[c] as number)] as number;
+        const xd = data[bd + (feature[d] as number)] as number;
+        a =
+          (left[a] as number) +
+          ((xa > (threshold[a] as number) ? 1 : 0) | (Number.isNaN(xa) ? (missingRight[a] as number) : 0));
+        b =
+          (left[b] as number) +
+          ((xb > (threshold[b] as number) ? 1 : 0) | (Number.isNaN(xb) ? (missingRight[b] as number) : 0));
+        c =
+          (left[c] as number) +
+          ((xc > (threshold[c] as number) ? 1 : 0) | (Number.isNaN(xc) ? (missingRight[c] as number) : 0));
+        d =
+          (left[d] as number) +
+          ((xd > (threshold[d] as number) ? 1 : 0) | (Number.isNaN(xd) ? (missingRight[d] as number) : 0));
+      }
+    } else {
+      // No missing values among the rows: one comparison per step.
+      while (((leaf[a] as number) & (leaf[b] as number) & (leaf[c] as number) & (leaf[d] as number)) === 0) {
+        a =
+          (left[a] as number) +
+          ((data[ba + (feature[a] as number)] as number) > (threshold[a] as number) ? 1 : 0);
+        b =
+          (left[b] as number) +
+          ((data[bb + (feature[b] as number)] as number) > (threshold[b] as number) ? 1 : 0);
+        c =
+          (left[c] as number) +
+          ((data[bc + (feature[c] as number)] as number) > (threshold[c] as number) ? 1 : 0);
+        d =
+          (left[d] as number) +
+          ((data[bd + (feature[d] as number)] as number) > (threshold[d] as number) ? 1 : 0);
+      }
     }
     leaves[i] = a;
     leaves[i + 1] = b;
@@ -128,6 +148,12 @@ export function leavesOf(
     leaves[i + 3] = d;
   }
   for (; i < rows; i++) leaves[i] = leafOf(tree, data, i, cols);
+}
+
+/** Whether any value is NaN. */
+export function hasMissing(data: Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i] as number)) return true;
+  return false;
 }
 
 /** The leaf that binned row `row` reaches; `missing[f]` is feature f's missing bin. */

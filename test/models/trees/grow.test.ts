@@ -7,7 +7,7 @@ import {
   type LeafRows,
   TreeGrower,
 } from '../../../src/models/trees/grow.js';
-import { leafOf, leafOfBinned, leavesOf, type Tree } from '../../../src/models/trees/tree.js';
+import { hasMissing, leafOf, leafOfBinned, leavesOf, type Tree } from '../../../src/models/trees/tree.js';
 
 /** Rows of `cols` features drawn from `draw`, row-major, with their binned form. */
 function makeData(rows: number, cols: number, draw: (rng: Random, f: number) => number, seed = 1) {
@@ -124,6 +124,13 @@ describe('TreeGrower', () => {
       leavesOf(tree, raw, count, 5, walked);
       for (let r = 0; r < count; r++) expect(walked[r]).toBe(leafOf(tree, raw, r, 5));
     }
+    // Without missing values the walk may skip the NaN test: same leaves.
+    const complete = raw.map((v) => (Number.isNaN(v) ? 0.5 : v));
+    expect(hasMissing(raw)).toBe(true);
+    expect(hasMissing(complete)).toBe(false);
+    const walked = new Int32Array(499);
+    leavesOf(tree, complete, 499, 5, walked, false);
+    for (let r = 0; r < 499; r++) expect(walked[r]).toBe(leafOf(tree, complete, r, 5));
   });
 
   describe('limits', () => {
