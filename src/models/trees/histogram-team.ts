@@ -15,6 +15,8 @@ const GRAD = 7; // offset of the gradients (and hessians) in the shared arrays, 
 const FROM = 8; // the helper's features: features[FROM..TO)
 const TO = 9;
 const WORDS = 16;
+/** Nodes with fewer rows are built on the calling thread alone: waking a helper would cost about what it saves. */
+const MIN_SHARED_ROWS = 4096;
 
 /** `Atomics.waitAsync` (ES2024, in Node since 16), which this project's TypeScript library setting does not list. */
 interface AtomicsWaitAsync {
@@ -194,6 +196,7 @@ export class HistogramTeam implements HistogramHelper {
     hess: Float64Array,
   ): number {
     const shared =
+      end - start >= MIN_SHARED_ROWS &&
       hist.buffer === this.hist.buffer &&
       rows.buffer === this.order.buffer &&
       grad.buffer === this.grad.buffer &&
