@@ -6,35 +6,12 @@ import { parseOptions } from '../../core/options.js';
 import { Random } from '../../core/random.js';
 import { checkRows, checkTarget, type FeatureRows } from '../model.js';
 import { applyBins } from './binning.js';
+import type { GradientBoostingSettings } from './boosting.js';
 import { binRows, encodeClasses, gainImportance } from './common.js';
 import { type BinnedData, type GrowParams, TreeGrower } from './grow.js';
 import type { HistogramTeam } from './histogram-team.js';
-import { type BoostingObjective, lossOf } from './objectives.js';
+import { lossOf } from './objectives.js';
 import { leafOfBinned, type Tree } from './tree.js';
-
-/** The parameters boosting reads, with defaults applied (see `GradientBoostingParams`). */
-export interface BoostingSettings {
-  objective: BoostingObjective;
-  rounds: number;
-  learningRate: number;
-  maxDepth: number;
-  maxLeaves: number;
-  minChildWeight: number;
-  minSamplesLeaf: number;
-  lambda: number;
-  alpha: number;
-  gamma: number;
-  subsample: number;
-  colsampleByTree: number;
-  colsampleByNode: number;
-  maxBins: number;
-  huberDelta: number;
-  baseScore?: number | undefined;
-  earlyStoppingRounds?: number | undefined;
-  validationFraction: number;
-  monotone?: (-1 | 0 | 1)[] | undefined;
-  seed: number;
-}
 
 /** The training and validation sets, binned, with targets in the loss's terms (class indices for classifiers). */
 export interface BoostingData {
@@ -71,7 +48,7 @@ export function prepareBoosting(
   X: FeatureRows,
   y: ArrayLike<number>,
   options: unknown,
-  p: BoostingSettings,
+  p: GradientBoostingSettings,
   who: string,
 ): BoostingData {
   const { validation } = parseOptions(fitOptionsSchema, options, `${who} fit options`);
@@ -175,7 +152,7 @@ function sampleIndices(n: number, count: number, rng: Random): Uint32Array {
  */
 export function boost(
   set: BoostingData,
-  p: BoostingSettings,
+  p: GradientBoostingSettings,
   who: string,
   team: HistogramTeam | null,
 ): Boosted {

@@ -65,10 +65,24 @@ export interface GradientBoostingParams {
   seed?: number;
 }
 
+/** The parameters of a {@link GradientBoosting}, with defaults applied. */
+export type GradientBoostingSettings = Required<
+  Omit<GradientBoostingParams, 'baseScore' | 'earlyStoppingRounds' | 'monotone'>
+> &
+  Pick<GradientBoostingParams, 'baseScore' | 'earlyStoppingRounds' | 'monotone'>;
+
+/** Rows that early stopping watches. */
+export interface BoostingValidation {
+  /** Feature rows, as many features as the training rows. */
+  X: FeatureRows;
+  /** Their targets (labels, for classifiers: among the training labels). */
+  y: ArrayLike<number>;
+}
+
 /** Options of {@link GradientBoosting.fit}. */
 export interface BoostingFitOptions {
   /** Rows to watch for early stopping, instead of holding out the last `validationFraction` of the training rows. */
-  validation?: { X: FeatureRows; y: ArrayLike<number> };
+  validation?: BoostingValidation;
 }
 
 /** Options of {@link GradientBoosting.fitAsync}. */
@@ -114,7 +128,7 @@ const paramsSchema = z.strictObject({
   monotone: z.array(z.union([z.literal(-1), z.literal(0), z.literal(1)])).optional(),
   seed: z.number().int().min(0).default(0),
 });
-type Params = z.output<typeof paramsSchema>;
+type Params = GradientBoostingSettings;
 
 const stateSchema = z.strictObject({
   features: positiveInt,
@@ -157,14 +171,14 @@ const WHO = 'GradientBoosting';
  */
 export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
   constructor(params: GradientBoostingParams = {}) {
-    super(parseOptions(paramsSchema, params, 'GradientBoosting params'), KIND, VERSION, WHO);
+    super(parseOptions(paramsSchema, params, 'GradientBoosting params') as Params, KIND, VERSION, WHO);
   }
 
   /** Restores a model from {@link GradientBoosting.toJSON}'s output. */
   static fromJSON(json: ModelJSON): GradientBoosting {
     const parts = readModelJSON(json, KIND, VERSION, paramsSchema, stateSchema);
     const model = new GradientBoosting();
-    (model as { params: Params }).params = parts.params;
+    (model as { params: Params }).params = parts.params as Params;
     const { trees, ...summary } = parts.state as GradientBoostingState;
     const k = summary.base.length;
     const expected =
@@ -220,6 +234,7 @@ export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
   /**
    * The margins (the base score plus every tree's leaf value) as predictions, or turned into class probabilities:
    * the logistic function for two classes, softmax for more.
+   * @internal
    */
   protected output({ summary, trees }: FittedTrees<GradientBoostingState>, rows: CheckedRows): Float64Array {
     const k = summary.base.length;

@@ -91,7 +91,10 @@ const paramsSchema = z.strictObject({
   maxBins: maxBins.default(255),
   seed: z.number().int().min(0).default(0),
 });
-type Params = z.output<typeof paramsSchema>;
+/** The parameters of a {@link RandomForest}, with defaults applied (`maxFeatures` stays unset for the task's default). */
+export type RandomForestSettings = Required<Omit<RandomForestParams, 'maxFeatures'>> &
+  Pick<RandomForestParams, 'maxFeatures'>;
+type Params = RandomForestSettings;
 
 const stateSchema = z.strictObject({
   features: positiveInt,
@@ -144,14 +147,14 @@ function featuresPerNode(maxFeatures: MaxFeatures, cols: number): number {
  */
 export class RandomForest extends TreeModel<Params, RandomForestState> {
   constructor(params: RandomForestParams = {}) {
-    super(parseOptions(paramsSchema, params, 'RandomForest params'), KIND, VERSION, WHO);
+    super(parseOptions(paramsSchema, params, 'RandomForest params') as Params, KIND, VERSION, WHO);
   }
 
   /** Restores a forest from {@link RandomForest.toJSON}'s output. */
   static fromJSON(json: ModelJSON): RandomForest {
     const parts = readModelJSON(json, KIND, VERSION, paramsSchema, stateSchema);
     const forest = new RandomForest();
-    (forest as { params: Params }).params = parts.params;
+    (forest as { params: Params }).params = parts.params as Params;
     const { trees, ...summary } = parts.state as RandomForestState;
     checkStoredTrees(trees, summary.features, summary.classes?.length ?? 1, WHO);
     forest.fitted = { summary, trees: trees.map(treeFromJSON) };
@@ -188,7 +191,7 @@ export class RandomForest extends TreeModel<Params, RandomForestState> {
     return this;
   }
 
-  /** The mean of the trees' leaf values: predictions, or class frequencies `classes.length` per row. */
+  /** The mean of the trees' leaf values: predictions, or class frequencies `classes.length` per row. @internal */
   protected output({ summary, trees }: FittedTrees<RandomForestState>, rows: CheckedRows): Float64Array {
     return averageTrees(trees, rows.data, rows.rows, rows.cols, summary.classes?.length ?? 1);
   }

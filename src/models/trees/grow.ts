@@ -274,7 +274,6 @@ export class TreeGrower {
     upper: number,
   ): Open {
     const node = this.newNode(sums);
-    const p = this.params;
     const count = end - start;
     const open: Open = { node, start, end, depth, sums, hist, split: null, lower, upper };
     if (!this.splittable(depth, count)) return open;

@@ -1,4 +1,5 @@
-import type { BoostingData, BoostingSettings } from './boosting-train.js';
+import type { GradientBoostingSettings } from './boosting.js';
+import type { BoostingData } from './boosting-train.js';
 import type { BinnedData, HistogramHelper } from './grow.js';
 import { accumulate } from './histogram.js';
 import { loadPool } from './workers.js';
@@ -137,7 +138,7 @@ export class HistogramTeam implements HistogramHelper {
    */
   static async start(
     set: BoostingData,
-    p: BoostingSettings,
+    p: GradientBoostingSettings,
     workers: number | undefined,
   ): Promise<HistogramTeam | null> {
     if (workers === 1 || typeof SharedArrayBuffer === 'undefined') return null;

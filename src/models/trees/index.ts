@@ -7,8 +7,10 @@
 export {
   type BoostingFitAsyncOptions,
   type BoostingFitOptions,
+  type BoostingValidation,
   GradientBoosting,
   type GradientBoostingParams,
+  type GradientBoostingSettings,
   type GradientBoostingState,
 } from './boosting.js';
 export {
@@ -16,6 +18,7 @@ export {
   type MaxFeatures,
   RandomForest,
   type RandomForestParams,
+  type RandomForestSettings,
   type RandomForestState,
 } from './forest.js';
 export type { BoostingObjective } from './objectives.js';

@@ -42,7 +42,7 @@ export interface FittedTrees<S extends TreeModelState> {
 export abstract class TreeModel<P, S extends TreeModelState> implements SyncModel<P, S> {
   /** The parameters, with defaults applied. */
   readonly params: P;
-  /** The fitted model, once `fit` or `fromJSON` has run. */
+  /** The fitted model, once `fit` or `fromJSON` has run. @internal */
   protected fitted: FittedTrees<S> | undefined;
 
   protected constructor(
@@ -60,6 +60,7 @@ export abstract class TreeModel<P, S extends TreeModelState> implements SyncMode
   /**
    * The model's output for checked rows: for regression one prediction per row; for classification the probability
    * of each class, `classes.length` per row.
+   * @internal
    */
   protected abstract output(fitted: FittedTrees<S>, rows: CheckedRows): Float64Array;
 
@@ -138,7 +139,7 @@ export abstract class TreeModel<P, S extends TreeModelState> implements SyncMode
     return asJSON({ kind: this.kind, version: this.version, params: this.params, state: this.state });
   }
 
-  /** The fitted model; throws the not-fitted error naming `method` before `fit`. */
+  /** The fitted model; throws the not-fitted error naming `method` before `fit`. @internal */
   protected model(method: string): FittedTrees<S> {
     if (this.fitted === undefined) throw notFitted(this.who, method);
     return this.fitted;

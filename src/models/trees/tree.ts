@@ -177,27 +177,27 @@ export function leafOfBinned(
   return node;
 }
 
-/** The tree as plain JSON arrays. */
+/** A fitted tree as plain JSON arrays, one entry per node (node 0 the root), as a model's `state.trees` holds it. */
 export interface TreeJSON {
-  /** See {@link Tree.outputs}. */
+  /** Values per leaf: 1 for regression and boosting, the class count for a forest's class probabilities. */
   outputs: number;
-  /** See {@link Tree.feature}. */
+  /** The split feature per node, −1 for a leaf. */
   feature: number[];
-  /** See {@link Tree.threshold}. */
+  /** The split threshold on raw values per node: values ≤ it go left. */
   threshold: number[];
-  /** See {@link Tree.bin}. */
+  /** The split threshold on bins per node: bins up to and including it go left. */
   bin: number[];
-  /** See {@link Tree.missingLeft}. */
+  /** 1 where missing values (NaN) go left, 0 where they go right. */
   missingLeft: number[];
-  /** See {@link Tree.left}. */
+  /** The left child per internal node (−1 for a leaf). */
   left: number[];
-  /** See {@link Tree.right}. */
+  /** The right child per internal node: the left child plus one (−1 for a leaf). */
   right: number[];
-  /** See {@link Tree.gain}. */
+  /** The loss reduction of each split (the impurity decrease times the node's weight, for a forest). */
   gain: number[];
-  /** See {@link Tree.cover}. */
+  /** The sum of hessians (sample weights, for a forest) that reached each node in training. */
   cover: number[];
-  /** See {@link Tree.value}. */
+  /** Leaf values, `outputs` per node (zero for internal nodes). */
   value: number[];
 }
 
