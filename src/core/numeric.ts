@@ -128,3 +128,9 @@ export function rankAverage(values: ArrayLike<number>): {
   }
   return { ranks, tieSizes };
 }
+
+/** Rounds half to even, as numpy's `round` (2.5 → 2, 3.5 → 4, −2.5 → −2). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

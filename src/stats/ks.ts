@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toFiniteArray } from '../core/numeric.js';
+import { roundHalfEven, toFiniteArray } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 import { radixSort } from '../core/sort.js';
 import { kstwoSf } from './kolmogorov.js';
@@ -46,12 +46,6 @@ const optionsSchema = z.strictObject({
 /** Larger samples than this get the asymptotic p-value under `method: 'auto'` (scipy's MAX_AUTO_N). */
 const MAX_AUTO_N = 10_000;
 const INT32_MAX = 2_147_483_647;
-
-/** Rounds half to even, as numpy's `round`. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 function gcd(a: number, b: number): number {
   while (b !== 0) {

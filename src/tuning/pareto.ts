@@ -278,7 +278,12 @@ export function nonDominatedSort(
 export function crowdingOf(
   values: readonly (readonly number[])[],
   members: readonly number[],
-): { distances: Map<number, number>; order: number[] } {
+): {
+  /** Crowding distance of each member, keyed by its index. */
+  distances: Map<number, number>;
+  /** The members in the order Optuna's sorts leave them (by the last objective, ties by the earlier ones). */
+  order: number[];
+} {
   const distances = new Map<number, number>(members.map((i) => [i, 0]));
   const order = [...members];
   const n = order.length;

@@ -67,7 +67,12 @@ function estimateMinResource(trials: readonly PrunerTrial[]): number | undefined
  * Whether `value` is in the top 1/η of `competing` (which includes it). While fewer than η trials have reached the
  * rung it must be the best so far, since Optuna cannot pause a trial until the rung fills.
  */
-function promotable(value: number, competing: number[], eta: number, direction: PrunerView['direction']): boolean {
+function promotable(
+  value: number,
+  competing: number[],
+  eta: number,
+  direction: PrunerView['direction'],
+): boolean {
   const index = Math.max(Math.floor(competing.length / eta) - 1, 0);
   // Rung values are never NaN: a NaN value is pruned before it is recorded.
   competing.sort((a, b) => a - b);
@@ -215,19 +220,102 @@ interface Brackets {
   total: number;
 }
 
-/** Bracket budgets: bracket b gets ⌈B · η^s / (s + 1)⌉ trials out of every total, s = B − 1 − b. */
-function makeBrackets(minResource: number, maxResource: number, eta: number): Brackets {
-  // Python's math.log(x, base) is log(x) / log(base); keep the same rounding (log(243) / log(3) < 5).
-  const count = Math.floor(Math.log(maxResource / minResource) / Math.log(eta)) + 1;
+type DoubleDouble = [number, number];
+
+function twoSum(a: number, b: number): DoubleDouble {
+  const s = a + b;
+  const v = s - a;
+  return [s, a - (s - v) + (b - v)];
+}
+
+function twoProduct(a: number, b: number): DoubleDouble {
+  const p = a * b;
+  const splitA = 134217729 * a;
+  const aHi = splitA - (splitA - a);
+  const splitB = 134217729 * b;
+  const bHi = splitB - (splitB - b);
+  const aLo = a - aHi;
+  const bLo = b - bHi;
+  return [p, aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo];
+}
+
+function ddAdd(x: DoubleDouble, y: DoubleDouble): DoubleDouble {
+  const [s, e] = twoSum(x[0], y[0]);
+  return twoSum(s, e + x[1] + y[1]);
+}
+
+function ddMul(x: DoubleDouble, y: DoubleDouble): DoubleDouble {
+  const [p, e] = twoProduct(x[0], y[0]);
+  return twoSum(p, e + x[0] * y[1] + x[1] * y[0]);
+}
+
+function ddDiv(x: DoubleDouble, y: DoubleDouble): DoubleDouble {
+  const q = x[0] / y[0];
+  const r = ddAdd(x, ddMul([-q, 0], y));
+  return twoSum(q, (r[0] + r[1]) / y[0]);
+}
+
+/**
+ * The natural logarithm correctly rounded (double-double series), as glibc's `log` that Python calls: V8's
+ * `Math.log(3)` is one ulp below it, which would change Hyperband's bracket count at exact powers of η.
+ */
+function logRounded(x: number): number {
+  let e = Math.floor(Math.log2(x));
+  let m = x / 2 ** e;
+  if (m > Math.SQRT2) {
+    m /= 2;
+    e += 1;
+  } else if (m < Math.SQRT1_2) {
+    m *= 2;
+    e -= 1;
+  }
+  // log m = 2 atanh(s), s = (m − 1)/(m + 1), |s| < 0.172; m − 1 is exact (Sterbenz).
+  const s = ddDiv([m - 1, 0], twoSum(m, 1));
+  const s2 = ddMul(s, s);
+  let term = s;
+  let total = s;
+  for (let k = 3; Math.abs(term[0]) > 1e-40; k += 2) {
+    term = ddMul(term, s2);
+    total = ddAdd(total, ddDiv(term, [k, 0]));
+  }
+  const ln2: DoubleDouble = [Math.LN2, 2.3190468138462996e-17];
+  const result = ddAdd(ddMul([e, 0], ln2), ddMul([2, 0], total));
+  return result[0] + result[1];
+}
+
+/**
+ * Hyperband's trial budget of each bracket: with B = ⌊log_η(maxResource / minResource)⌋ + 1 brackets, bracket b
+ * gets ⌈B · η^s / (s + 1)⌉, s = B − 1 − b (Optuna's `_calculate_trial_allocation_budget`). Empty when
+ * maxResource < minResource.
+ *
+ * @internal used by the tuning module; not part of the public surface yet.
+ */
+export function hyperbandBudgets(
+  minResource: number,
+  maxResource: number,
+  reductionFactor: number,
+): number[] {
+  // Python's math.log(x, base) is log(x) / log(base) with rounded logs; keep its rounding (log(243) / log(3) < 5).
+  const count = Math.floor(logRounded(maxResource / minResource) / logRounded(reductionFactor)) + 1;
   const budgets: number[] = [];
   for (let b = 0; b < count; b++) {
     const s = count - 1 - b;
-    budgets.push(Math.ceil((count * eta ** s) / (s + 1)));
+    budgets.push(Math.ceil((count * reductionFactor ** s) / (s + 1)));
   }
-  return { budgets, total: budgets.reduce((a, b) => a + b, 0) };
+  return budgets;
 }
 
-/** The bracket of trial `number`: crc32 of `"<studyName>_<number>"` modulo the total budget, walked through. */
+/**
+ * The Hyperband bracket of trial `number`: the CRC-32 of `"<studyName>_<number>"` modulo the summed budgets, walked
+ * through the budgets (Optuna's `_get_bracket_id`).
+ *
+ * @internal used by the tuning module; not part of the public surface yet.
+ */
+export function hyperbandBracket(budgets: readonly number[], studyName: string, number: number): number {
+  const total = budgets.reduce((a, b) => a + b, 0);
+  return bracketOf({ budgets: [...budgets], total }, studyName, number);
+}
+
 function bracketOf(brackets: Brackets, studyName: string, number: number): number {
   let n = crc32(`${studyName}_${number}`) % brackets.total;
   for (let b = 0; b < brackets.budgets.length; b++) {
@@ -271,14 +359,18 @@ export function hyperbandPruner(options: HyperbandPrunerOptions = {}): Pruner {
           if (longest === undefined) return false;
           maxResource = longest + 1;
         }
-        brackets = makeBrackets(o.minResource, maxResource, o.reductionFactor);
+        const budgets = hyperbandBudgets(o.minResource, maxResource, o.reductionFactor);
+        brackets = { budgets, total: budgets.reduce((a, b) => a + b, 0) };
       }
       // An automatic maxResource below minResource leaves no bracket, and Optuna then never prunes.
       if (brackets.budgets.length === 0) return false;
       const chosen = brackets;
       const name = view.studyName;
       if (name === undefined) {
-        throw new MlcycleError('INVALID_ARGUMENT', 'hyperbandPruner: view.studyName is required to pick brackets');
+        throw new MlcycleError(
+          'INVALID_ARGUMENT',
+          'hyperbandPruner: view.studyName is required to pick brackets',
+        );
       }
       const bracket = bracketOf(chosen, name, view.trial.number);
       const peers = view.trials.filter((t) => bracketOf(chosen, name, t.number) === bracket);

@@ -94,7 +94,8 @@ export function wilcoxonSignedRank(d: ArrayLike<number>, options: SignedRankOpti
       `wilcoxonSignedRank: zeroMethod '${zeroMethod}' needs at least one nonzero difference`,
     );
   }
-  const kept = method === 'approx' && zeroMethod === 'wilcox' ? Array.from(d).filter((v) => v !== 0) : Array.from(d);
+  const kept =
+    method === 'approx' && zeroMethod === 'wilcox' ? Array.from(d).filter((v) => v !== 0) : Array.from(d);
   const n = kept.length;
   const { ranks } = rankAverage(kept.map(Math.abs));
   let rPlus = 0;
@@ -168,7 +169,10 @@ function bestTrial(trials: readonly PrunerTrial[], maximize: boolean): PrunerTri
   let best: PrunerTrial | undefined;
   for (const t of trials) {
     if (t.state !== 'COMPLETE' || t.value === undefined || Number.isNaN(t.value)) continue;
-    if (best === undefined || (maximize ? t.value > (best.value as number) : t.value < (best.value as number))) {
+    if (
+      best === undefined ||
+      (maximize ? t.value > (best.value as number) : t.value < (best.value as number))
+    ) {
       best = t;
     }
   }
@@ -216,7 +220,9 @@ export function wilcoxonPruner(options: WilcoxonPrunerOptions = {}): Pruner {
       for (const v of best.intermediateValues.values()) if (!Number.isFinite(v)) return false;
       const shared = [...current.keys()].filter((s) => best.intermediateValues.has(s)).sort((a, b) => a - b);
       if (shared.length < startupSteps) return false;
-      const diffs = shared.map((s) => (current.get(s) as number) - (best.intermediateValues.get(s) as number));
+      const diffs = shared.map(
+        (s) => (current.get(s) as number) - (best.intermediateValues.get(s) as number),
+      );
       const { pValue } = wilcoxonSignedRank(diffs, {
         alternative: maximize ? 'less' : 'greater',
         zeroMethod: 'zsplit',

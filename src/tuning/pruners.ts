@@ -79,7 +79,12 @@ export function lastStep(trial: PrunerTrial): number | undefined {
  * that a check skipped for lack of a report happens at the next report instead (Optuna's
  * `_is_first_in_interval_step`).
  */
-function isFirstInInterval(trial: PrunerTrial, step: number, warmupSteps: number, intervalSteps: number): boolean {
+function isFirstInInterval(
+  trial: PrunerTrial,
+  step: number,
+  warmupSteps: number,
+  intervalSteps: number,
+): boolean {
   const latestCheck = Math.floor((step - warmupSteps) / intervalSteps) * intervalSteps + warmupSteps;
   let previous = -1;
   for (const s of trial.intermediateValues.keys()) if (s > previous && s !== step) previous = s;

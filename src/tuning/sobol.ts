@@ -114,8 +114,9 @@ function scramble(directions: Uint32Array, rng: Random): number {
  * in each interval [i·2^-k, (i + 1)·2^-k).
  *
  * About the all-zero first point: Optuna 3.1's QMCSampler does not skip it. It samples trial 0 with its independent
- * sampler (the search space is unknown until one trial has run), then gives trial k ≥ 1 the point at index k − 1
- * of a fresh engine fast-forwarded by k − 1, so trial 1 of an unscrambled study puts every parameter at its lower
+ * sampler (the search space is unknown until one trial has run); after that a counter of QMC draws kept in the
+ * study's storage gives, in a sequential study, trial k ≥ 1 the point at index k − 1 of a fresh engine
+ * fast-forwarded by k − 1, so trial 1 of an unscrambled study puts every parameter at its lower
  * bound. The tuner's QMC sampler is to do the same (a fresh engine, `skip(k − 1)`, then `next()`), so that its
  * unscrambled trials agree with Optuna's; with scrambling (the default here) the first point is as random as any.
  *
