@@ -46,39 +46,59 @@ export function leafOf(tree: Tree, data: Float64Array, row: number, cols: number
   return node;
 }
 
-/** A tree laid out for walking rows in lock step: leaves loop to themselves, so a finished walk stays put. */
+/**
+ * A tree laid out for walking rows in lock step: `link` holds each node's feature and left child side by side (one
+ * cache line serves both), and a leaf links to itself with a threshold of +Infinity, so a finished walk stays put
+ * and a walk is finished when its node links to itself.
+ */
 interface Walk {
-  feature: Int32Array;
-  left: Int32Array;
+  link: Int32Array;
   threshold: Float64Array;
   missingRight: Uint8Array;
-  leaf: Uint8Array;
+  /** The tree's node index of each walk node. */
+  node: Int32Array;
 }
 
 const walks = new WeakMap<Tree, Walk>();
 
+/**
+ * The walk layout of `tree`, made once per tree. Nodes are renumbered depth first, each pair of siblings placed
+ * together right after their parent's subtree is entered, so that a path down the tree reads nearby memory.
+ */
 function walkOf(tree: Tree): Walk {
   let walk = walks.get(tree);
-  if (walk === undefined) {
-    const n = tree.feature.length;
-    walk = {
-      feature: new Int32Array(n),
-      left: new Int32Array(n),
-      threshold: new Float64Array(n),
-      missingRight: new Uint8Array(n),
-      leaf: new Uint8Array(n),
-    };
-    for (let node = 0; node < n; node++) {
-      const f = tree.feature[node] as number;
-      const isLeaf = f < 0;
-      walk.feature[node] = isLeaf ? 0 : f;
-      walk.left[node] = isLeaf ? node : (tree.left[node] as number);
-      walk.threshold[node] = isLeaf ? Number.POSITIVE_INFINITY : (tree.threshold[node] as number);
-      walk.missingRight[node] = isLeaf ? 0 : 1 - (tree.missingLeft[node] as number);
-      walk.leaf[node] = isLeaf ? 1 : 0;
+  if (walk !== undefined) return walk;
+  const n = tree.feature.length;
+  walk = {
+    link: new Int32Array(2 * n),
+    threshold: new Float64Array(n),
+    missingRight: new Uint8Array(n),
+    node: new Int32Array(n),
+  };
+  const placed = new Int32Array(n); // tree node → walk node
+  const stack = [0];
+  let next = 1;
+  while (stack.length > 0) {
+    const original = stack.pop() as number;
+    const at = placed[original] as number;
+    walk.node[at] = original;
+    const f = tree.feature[original] as number;
+    if (f < 0) {
+      walk.link[2 * at + 1] = at;
+      walk.threshold[at] = Number.POSITIVE_INFINITY;
+      continue;
     }
-    walks.set(tree, walk);
+    const left = tree.left[original] as number;
+    placed[left] = next;
+    placed[left + 1] = next + 1;
+    walk.link[2 * at] = f;
+    walk.link[2 * at + 1] = next;
+    walk.threshold[at] = tree.threshold[original] as number;
+    walk.missingRight[at] = 1 - (tree.missingLeft[original] as number);
+    next += 2;
+    stack.push(left + 1, left); // the left child's subtree first
   }
+  walks.set(tree, walk);
   return walk;
 }
 
@@ -95,7 +115,7 @@ export function leavesOf(
   leaves: Int32Array,
   missing = true,
 ): void {
-  const { feature, left, threshold, missingRight, leaf } = walkOf(tree);
+  const { link, threshold, missingRight, node } = walkOf(tree);
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
     const ba = i * cols;
@@ -106,46 +126,44 @@ export function leavesOf(
     let b = 0;
     let c = 0;
     let d = 0;
-    if (missing) {
-      while (((leaf[a] as number) & (leaf[b] as number) & (leaf[c] as number) & (leaf[d] as number)) === 0) {
-        const xa = data[ba + (feature[a] as number)] as number;
-        const xb = data[bb + (feature[b] as number)] as number;
-        const xc = data[bc + (feature[c] as number)] as number;
-        const xd = data[bd + (feature[d] as number)] as number;
+    let la = link[1] as number;
+    let lb = la;
+    let lc = la;
+    let ld = la;
+    while (((la ^ a) | (lb ^ b) | (lc ^ c) | (ld ^ d)) !== 0) {
+      const xa = data[ba + (link[2 * a] as number)] as number;
+      const xb = data[bb + (link[2 * b] as number)] as number;
+      const xc = data[bc + (link[2 * c] as number)] as number;
+      const xd = data[bd + (link[2 * d] as number)] as number;
+      if (missing) {
         a =
-          (left[a] as number) +
+          la +
           ((xa > (threshold[a] as number) ? 1 : 0) | (Number.isNaN(xa) ? (missingRight[a] as number) : 0));
         b =
-          (left[b] as number) +
+          lb +
           ((xb > (threshold[b] as number) ? 1 : 0) | (Number.isNaN(xb) ? (missingRight[b] as number) : 0));
         c =
-          (left[c] as number) +
+          lc +
           ((xc > (threshold[c] as number) ? 1 : 0) | (Number.isNaN(xc) ? (missingRight[c] as number) : 0));
         d =
-          (left[d] as number) +
+          ld +
           ((xd > (threshold[d] as number) ? 1 : 0) | (Number.isNaN(xd) ? (missingRight[d] as number) : 0));
+      } else {
+        // No missing values among the rows: one comparison per step.
+        a = la + (xa > (threshold[a] as number) ? 1 : 0);
+        b = lb + (xb > (threshold[b] as number) ? 1 : 0);
+        c = lc + (xc > (threshold[c] as number) ? 1 : 0);
+        d = ld + (xd > (threshold[d] as number) ? 1 : 0);
       }
-    } else {
-      // No missing values among the rows: one comparison per step.
-      while (((leaf[a] as number) & (leaf[b] as number) & (leaf[c] as number) & (leaf[d] as number)) === 0) {
-        a =
-          (left[a] as number) +
-          ((data[ba + (feature[a] as number)] as number) > (threshold[a] as number) ? 1 : 0);
-        b =
-          (left[b] as number) +
-          ((data[bb + (feature[b] as number)] as number) > (threshold[b] as number) ? 1 : 0);
-        c =
-          (left[c] as number) +
-          ((data[bc + (feature[c] as number)] as number) > (threshold[c] as number) ? 1 : 0);
-        d =
-          (left[d] as number) +
-          ((data[bd + (feature[d] as number)] as number) > (threshold[d] as number) ? 1 : 0);
-      }
+      la = link[2 * a + 1] as number;
+      lb = link[2 * b + 1] as number;
+      lc = link[2 * c + 1] as number;
+      ld = link[2 * d + 1] as number;
     }
-    leaves[i] = a;
-    leaves[i + 1] = b;
-    leaves[i + 2] = c;
-    leaves[i + 3] = d;
+    leaves[i] = node[a] as number;
+    leaves[i + 1] = node[b] as number;
+    leaves[i + 2] = node[c] as number;
+    leaves[i + 3] = node[d] as number;
   }
   for (; i < rows; i++) leaves[i] = leafOf(tree, data, i, cols);
 }
