@@ -13,7 +13,8 @@ import { MlcycleError } from '../core/errors.js';
 import { roundHalfEven } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 import type { Random } from '../core/random.js';
-import { normalCdf, normalPpf } from '../stats/distributions.js';
+import { argsortLikeNumpy } from './numpy-argsort.js';
+import { logGaussMass, logSumExp, truncatedNormalQuantile } from './truncnorm.js';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 /** Optuna's smallest bandwidth when the magic clip is off. */
@@ -117,133 +118,6 @@ function mixtureWeights(n: number, options: Parsed): { weights: Float64Array; pr
   for (const v of weights) total += v;
   for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) / total;
   return { weights, prior };
-}
-
-/**
- * numpy 1.24's `argsort` (default kind): introsort (median-of-three quicksort, insertion sort for runs of 16 or
- * fewer, heapsort past a depth of 2·⌊log2 n⌋). It is not stable, and Optuna's bandwidths of tied observations depend
- * on the exact order it leaves them in, so it is reproduced step by step.
- */
-function argsortLikeNumpy(v: Float64Array): Int32Array {
-  const a = Int32Array.from(v, (_, i) => i);
-  const swap = (i: number, j: number): void => {
-    const t = a[i] as number;
-    a[i] = a[j] as number;
-    a[j] = t;
-  };
-  const at = (i: number): number => v[a[i] as number] as number;
-  const stack: number[] = [];
-  let pl = 0;
-  let pr = a.length - 1;
-  let depth = 2 * Math.floor(Math.log2(Math.max(a.length, 1)));
-  for (;;) {
-    if (depth < 0) {
-      heapsortRange(v, a, pl, pr - pl + 1);
-    } else {
-      while (pr - pl > 15) {
-        const pm = pl + ((pr - pl) >> 1);
-        if (at(pm) < at(pl)) swap(pm, pl);
-        if (at(pr) < at(pm)) swap(pr, pm);
-        if (at(pm) < at(pl)) swap(pm, pl);
-        const pivot = at(pm);
-        let pi = pl;
-        let pj = pr - 1;
-        swap(pm, pj);
-        for (;;) {
-          do pi++;
-          while (at(pi) < pivot);
-          do pj--;
-          while (pivot < at(pj));
-          if (pi >= pj) break;
-          swap(pi, pj);
-        }
-        swap(pi, pr - 1);
-        // Continue on the smaller side; the larger one waits on the stack with the depth reached.
-        if (pi - pl < pr - pi) {
-          stack.push(pi + 1, pr, --depth);
-          pr = pi - 1;
-        } else {
-          stack.push(pl, pi - 1, --depth);
-          pl = pi + 1;
-        }
-      }
-      for (let pi = pl + 1; pi <= pr; pi++) {
-        const vi = a[pi] as number;
-        let pj = pi;
-        while (pj > pl && (v[vi] as number) < at(pj - 1)) {
-          a[pj] = a[pj - 1] as number;
-          pj--;
-        }
-        a[pj] = vi;
-      }
-    }
-    if (stack.length === 0) return a;
-    depth = stack.pop() as number;
-    pr = stack.pop() as number;
-    pl = stack.pop() as number;
-  }
-}
-
-/** numpy's `aheapsort` of the `n` indices starting at `start` (a 1-based binary heap). */
-function heapsortRange(v: Float64Array, a: Int32Array, start: number, n: number): void {
-  const get = (i: number): number => a[start + i - 1] as number;
-  const put = (i: number, x: number): void => {
-    a[start + i - 1] = x;
-  };
-  const sift = (tmp: number, from: number, size: number): void => {
-    let i = from;
-    let j = from << 1;
-    while (j <= size) {
-      if (j < size && (v[get(j)] as number) < (v[get(j + 1)] as number)) j++;
-      if (!((v[tmp] as number) < (v[get(j)] as number))) break;
-      put(i, get(j));
-      i = j;
-      j += j;
-    }
-    put(i, tmp);
-  };
-  for (let l = n >> 1; l > 0; l--) sift(get(l), l, n);
-  for (let size = n; size > 1; ) {
-    const tmp = get(size);
-    put(size, get(1));
-    size--;
-    sift(tmp, 1, size);
-  }
-}
-
-/** ln Φ(a), as Optuna's `_log_ndtr`: an asymptotic series below −20, where Φ underflows. */
-function logNdtr(a: number): number {
-  if (a > 6) return Math.log1p(-normalCdf(-a));
-  if (a > -20) return Math.log(normalCdf(a));
-  // Abramowitz and Stegun 26.2.12: Φ(a) = φ(a)/(−a)·Σ (−1)^k (2k − 1)!!/a^{2k}.
-  const inverseSquare = 1 / (a * a);
-  let total = 1;
-  let term = 1;
-  for (let k = 1; k < 50; k++) {
-    term *= -(2 * k - 1) * inverseSquare;
-    const next = total + term;
-    if (Math.abs(next - total) <= Number.EPSILON) break;
-    total = next;
-  }
-  return -0.5 * a * a - Math.log(-a) - LOG_SQRT_2PI + Math.log(total);
-}
-
-/** ln(Φ(b) − Φ(a)) for a <= b, working in whichever tail keeps precision (Optuna's `_log_gauss_mass`). */
-function logGaussMass(a: number, b: number): number {
-  const logDiff = (p: number, q: number): number => p + Math.log1p(-Math.exp(q - p));
-  if (b <= 0) return logDiff(logNdtr(b), logNdtr(a));
-  if (a > 0) return logDiff(logNdtr(-a), logNdtr(-b));
-  return Math.log1p(-normalCdf(a) - normalCdf(-b));
-}
-
-/** ln Σ exp(terms), guarded so that an all −∞ input gives −∞. */
-function logSumExp(terms: Float64Array): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const t of terms) if (t > max) max = t;
-  if (max === Number.NEGATIVE_INFINITY) return max;
-  let total = 0;
-  for (const t of terms) total += Math.exp(t - max);
-  return Math.log(total) + max;
 }
 
 /** An index drawn with probability proportional to `weights` (which sum to 1). */
@@ -453,19 +327,6 @@ function bandwidths(mus: Float64Array, low: number, high: number, opts: Parsed):
     sigmas[index] = Math.min(Math.max(sorted[i] as number, min), max);
   });
   return sigmas;
-}
-
-/** The standard normal truncated to [a, b] at probability p, inverted in the tail away from the mass. */
-function truncatedNormalQuantile(p: number, a: number, b: number): number {
-  let z: number;
-  if (a < 0) {
-    const lo = normalCdf(a);
-    z = normalPpf(Math.min(lo + p * (normalCdf(b) - lo), 1));
-  } else {
-    const lo = normalCdf(-b);
-    z = -normalPpf(Math.min(lo + (1 - p) * (normalCdf(-a) - lo), 1));
-  }
-  return Math.min(Math.max(z, a), b);
 }
 
 /**
