@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
-import { applyBins, fitBins } from '../../../src/models/trees/binning.js';
+import { applyBins, binTraining, fitBins } from '../../../src/models/trees/binning.js';
 
 /** Bins of one feature (a single column) fitted on `values` with `maxBins`. */
 function fitColumn(values: readonly number[], maxBins: number) {
@@ -142,5 +142,34 @@ describe('applyBins', () => {
         }
       }),
     );
+  });
+});
+
+describe('binTraining', () => {
+  it('bins training rows as fitBins then applyBins would, NaN included', () => {
+    const rng = new Random(8);
+    const rows = 3000;
+    const data = Float64Array.from({ length: rows * 3 }, (_, i) =>
+      i % 3 === 2 && rng.float() < 0.1 ? Number.NaN : Math.round(rng.normal() * 50) / 10,
+    );
+    const { bins, binned } = binTraining(data, rows, 3, 64, 0);
+    const fitted = fitBins(data, rows, 3, 64, 0);
+    expect(bins.edges).toEqual(fitted.edges);
+    expect(Array.from(binned)).toEqual(Array.from(applyBins(fitted, data, rows, 3)));
+  });
+
+  it('places edges on a seeded sample of 200,000 rows beyond that, and still bins every row', () => {
+    const rng = new Random(9);
+    const rows = 250_000;
+    const data = Float64Array.from({ length: rows }, () => rng.float());
+    const first = binTraining(data, rows, 1, 32, 5);
+    expect(binTraining(data, rows, 1, 32, 5).bins.edges).toEqual(first.bins.edges);
+    expect(binTraining(data, rows, 1, 32, 6).bins.edges).not.toEqual(first.bins.edges);
+    expect(first.bins.counts[0]).toBe(32);
+    expect(Array.from(first.binned)).toEqual(Array.from(applyBins(first.bins, data, rows, 1)));
+    // Quantile bins from the sample hold close to 1/32 of all rows each (binomial sd of a bin's share ≈ 0.0004).
+    const counts = new Array<number>(32).fill(0);
+    for (const b of first.binned) counts[b] = (counts[b] as number) + 1;
+    for (const count of counts) expect(Math.abs(count / rows - 1 / 32)).toBeLessThan(0.003);
   });
 });

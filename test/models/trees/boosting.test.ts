@@ -265,6 +265,50 @@ describe('GradientBoosting', () => {
     });
   });
 
+  it('watches the validation loss of each objective: MAE, mean pseudo-Huber, log-loss, multiclass log-loss', () => {
+    // With patience longer than the rounds every tree is kept, so the last validation loss is the loss of the
+    // model's own predictions on the validation rows, computed here from them.
+    const rng = new Random(31);
+    const rows = Array.from({ length: 300 }, () => [rng.normal(), rng.normal(), rng.normal()]);
+    const value = rows.map(([a = 0, b = 0]) => 2 * a - b + rng.normal(0, 0.5));
+    const [train, held] = [rows.slice(0, 240), rows.slice(240)];
+    const fitted = (params: GradientBoostingParams, y: number[]) =>
+      new GradientBoosting({ rounds: 8, maxDepth: 3, earlyStoppingRounds: 50, ...params }).fit(
+        train,
+        y.slice(0, 240),
+        { validation: { X: held, y: y.slice(240) } },
+      );
+    const lastLoss = (model: GradientBoosting) => model.state.validationLoss?.at(-1) as number;
+    const truth = value.slice(240);
+
+    const absolute = fitted({ objective: 'absolute' }, value);
+    expect(lastLoss(absolute)).toBeCloseTo(mae(truth, absolute.predict(held)), 12);
+
+    const delta = 0.7;
+    const huber = fitted({ objective: 'huber', huberDelta: delta }, value);
+    const pseudoHuber = Array.from(huber.predict(held), (p, i) => {
+      const z = (p - (truth[i] as number)) / delta;
+      return delta * delta * (Math.sqrt(1 + z * z) - 1);
+    });
+    expect(lastLoss(huber)).toBeCloseTo(pseudoHuber.reduce((a, b) => a + b, 0) / pseudoHuber.length, 12);
+
+    const labels = value.map((v) => (v > 0 ? 1 : 0));
+    const logistic = fitted({ objective: 'logistic' }, labels);
+    const p = logistic.predictProba(held);
+    const logLoss = -labels
+      .slice(240)
+      .reduce((sum, l, i) => sum + Math.log(l === 1 ? (p[i] as number) : 1 - (p[i] as number)), 0);
+    expect(lastLoss(logistic)).toBeCloseTo(logLoss / 60, 10);
+
+    const classes = value.map((v) => (v > 1 ? 2 : v > -1 ? 1 : 0));
+    const softmax = fitted({ objective: 'softmax' }, classes);
+    const probabilities = softmax.classProbabilities(held);
+    const multi = -classes
+      .slice(240)
+      .reduce((sum, c, i) => sum + Math.log((probabilities[i] as Float64Array)[c] as number), 0);
+    expect(lastLoss(softmax)).toBeCloseTo(multi / 60, 10);
+  });
+
   it('keeps predictions non-decreasing in a feature constrained monotone +1', () => {
     // y rises with x0 overall but dips on (0.4, 0.6): an unconstrained model follows the dip.
     const rng = new Random(11);
