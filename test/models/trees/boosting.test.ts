@@ -297,7 +297,7 @@ describe('GradientBoosting', () => {
     const p = logistic.predictProba(held);
     const logLoss = -labels
       .slice(240)
-      .reduce((sum, l, i) => sum + Math.log(l === 1 ? (p[i] as number) : 1 - (p[i] as number)), 0);
+      .reduce<number>((sum, l, i) => sum + Math.log(l === 1 ? (p[i] as number) : 1 - (p[i] as number)), 0);
     expect(lastLoss(logistic)).toBeCloseTo(logLoss / 60, 10);
 
     const classes = value.map((v) => (v > 1 ? 2 : v > -1 ? 1 : 0));
@@ -305,7 +305,7 @@ describe('GradientBoosting', () => {
     const probabilities = softmax.classProbabilities(held);
     const multi = -classes
       .slice(240)
-      .reduce((sum, c, i) => sum + Math.log((probabilities[i] as Float64Array)[c] as number), 0);
+      .reduce<number>((sum, c, i) => sum + Math.log((probabilities[i] as Float64Array)[c] as number), 0);
     expect(lastLoss(softmax)).toBeCloseTo(multi / 60, 10);
   });
 
