@@ -1,167 +1,27 @@
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
-import { roundHalfEven } from '../core/numeric.js';
 import type { Random } from '../core/random.js';
 import { crowdingOf, type Direction, nonDominatedFronts } from './pareto.js';
-
-/**
- * One parameter's range, a minimal stand-in for Optuna's distributions until the search-space type exists:
- * `float` (`FloatDistribution`) and `int` (`IntDistribution`) with optional log scale or step grid, and
- * `categorical` (`CategoricalDistribution`).
- *
- * @internal used by the tuning module; not part of the public surface yet.
- */
-export type ParamSpec =
-  | {
-      /** A real parameter. */
-      type: 'float';
-      /** Smallest value. */
-      low: number;
-      /** Largest value (included only on a step grid, as in Optuna). */
-      high: number;
-      /** Sample on a log scale (`low` > 0; no `step`). */
-      log?: boolean;
-      /** Grid spacing: values are `low + k·step`; `high − low` must be a multiple of it. */
-      step?: number;
-    }
-  | {
-      /** An integer parameter. */
-      type: 'int';
-      /** Smallest value, an integer. */
-      low: number;
-      /** Largest value, an integer, included. */
-      high: number;
-      /** Sample on a log scale (`low` ≥ 1; step 1). */
-      log?: boolean;
-      /** Grid spacing, a positive integer; `high − low` must be a multiple of it. @defaultValue 1 */
-      step?: number;
-    }
-  | {
-      /** A parameter chosen from a list. */
-      type: 'categorical';
-      /** The choices, at least one. */
-      choices: readonly (number | string)[];
-    };
-
-/**
- * A parameter set: one value per parameter name.
- *
- * @internal used by the tuning module; not part of the public surface yet.
- */
-export type Params = Record<string, number | string>;
-
-/**
- * A search space: one {@link ParamSpec} per parameter name.
- *
- * @internal used by the tuning module; not part of the public surface yet.
- */
-export type SearchSpace = Record<string, ParamSpec>;
+import {
+  checkSearchSpace,
+  fromTransformed,
+  type ParamSpec,
+  type Params,
+  type ParamValue,
+  type SearchSpace,
+  sampleParam,
+  toTransformed,
+  transformedBounds,
+} from './space.js';
 
 function invalid(message: string): MlcycleError {
   return new MlcycleError('INVALID_ARGUMENT', message);
-}
-
-function checkSpec(name: string, spec: ParamSpec): void {
-  const where = `search space parameter "${name}"`;
-  if (spec.type === 'categorical') {
-    if (!Array.isArray(spec.choices) || spec.choices.length === 0)
-      throw invalid(`${where} needs at least one choice`);
-    return;
-  }
-  const { low, high, log = false, step } = spec;
-  if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
-    throw invalid(
-      `${where} needs finite low <= high, received low=${formatNumber(low)}, high=${formatNumber(high)}`,
-    );
-  }
-  if (spec.type === 'int' && (!Number.isSafeInteger(low) || !Number.isSafeInteger(high))) {
-    throw invalid(`${where} is an int parameter and needs integer bounds`);
-  }
-  if (log && (step ?? 1) !== 1) throw invalid(`${where} cannot have both log and step`);
-  if (log && (spec.type === 'int' ? low < 1 : low <= 0)) {
-    throw invalid(`${where} is on a log scale and needs low ${spec.type === 'int' ? '>= 1' : '> 0'}`);
-  }
-  if (step !== undefined) {
-    const bad = !(step > 0) || !Number.isFinite(step) || (spec.type === 'int' && !Number.isSafeInteger(step));
-    const k = (high - low) / step;
-    if (bad || Math.abs(k - Math.round(k)) > 1e-9 * Math.max(1, k)) {
-      throw invalid(
-        `${where} needs a positive step that divides high - low, received step=${formatNumber(step)}`,
-      );
-    }
-  }
-}
-
-/**
- * Throws `INVALID_ARGUMENT` unless every parameter range is valid (Optuna's distribution rules).
- *
- * @internal used by the tuning module; not part of the public surface yet.
- */
-export function checkSearchSpace(space: SearchSpace): void {
-  if (typeof space !== 'object' || space === null || Object.keys(space).length === 0) {
-    throw invalid('the search space must name at least one parameter');
-  }
-  for (const [name, spec] of Object.entries(space)) checkSpec(name, spec);
 }
 
 function checkParams(params: Params, space: SearchSpace, what: string): void {
   for (const name of Object.keys(space)) {
     if (!(name in params)) throw invalid(`${what} has no value for parameter "${name}"`);
   }
-}
-
-/** The largest double below `x` (numpy.nextafter(x, -inf)). */
-function nextBelow(x: number): number {
-  if (x === 0) return -Number.MIN_VALUE;
-  const box = new Float64Array([x]);
-  const bits = new BigInt64Array(box.buffer);
-  bits[0] = (bits[0] as bigint) + (x > 0 ? -1n : 1n);
-  return box[0] as number;
-}
-
-type NumericSpec = Exclude<ParamSpec, { type: 'categorical' }>;
-
-/** Optuna's `_SearchSpaceTransform` bounds: log scale where asked, and half a step beyond each end of a grid. */
-function transformedBounds(spec: NumericSpec): [number, number] {
-  const half = spec.step !== undefined || spec.type === 'int' ? 0.5 * (spec.step ?? 1) : 0;
-  if (spec.log) {
-    return spec.type === 'int'
-      ? [Math.log(spec.low - half), Math.log(spec.high + half)]
-      : [Math.log(spec.low), Math.log(spec.high)];
-  }
-  return [spec.low - half, spec.high + half];
-}
-
-function toTransformed(value: number, spec: NumericSpec): number {
-  return spec.log ? Math.log(value) : value;
-}
-
-/** Back from the transformed scale to a value in range and on the grid (Optuna's `_untransform_numerical_param`). */
-function fromTransformed(x: number, spec: NumericSpec): number {
-  const { low, high } = spec;
-  if (spec.type === 'int' || spec.step !== undefined) {
-    const v = spec.log
-      ? roundHalfEven(Math.exp(x))
-      : roundHalfEven((x - low) / (spec.step ?? 1)) * (spec.step ?? 1) + low;
-    return Math.min(Math.max(v, low), high);
-  }
-  const v = spec.log ? Math.exp(x) : x;
-  // A continuous range excludes `high` (as Optuna's does) unless it is a single value; `low` guards rounding in exp.
-  return low === high ? low : Math.max(low, Math.min(v, nextBelow(high)));
-}
-
-/**
- * One value drawn uniformly from a parameter's range, as Optuna 3.1's `RandomSampler` draws it: uniform on the
- * transformed scale (log for log ranges, half a step past each end of a grid) and mapped back (rounded half to even
- * onto the grid, clipped into range).
- *
- * @internal used by the tuning module; not part of the public surface yet.
- */
-export function sampleParam(spec: ParamSpec, rng: Random): number | string {
-  if (spec.type === 'categorical')
-    return spec.choices[rng.int(0, spec.choices.length - 1)] as number | string;
-  const [lo, hi] = transformedBounds(spec);
-  return fromTransformed(lo + (hi - lo) * rng.float(), spec);
 }
 
 /**
@@ -303,8 +163,8 @@ export function crossover(
   checkParams(second, space, 'parents[1]');
   const child: Params = {};
   for (const [name, spec] of Object.entries(space)) {
-    const a = first[name] as number | string;
-    const b = second[name] as number | string;
+    const a = first[name] as ParamValue;
+    const b = second[name] as ParamValue;
     if (method === 'uniform' || spec.type === 'categorical') {
       child[name] = rng.float() < swappingProb ? a : b;
     } else {
@@ -337,8 +197,7 @@ export function mutate(child: Params, space: SearchSpace, rng: Random, mutationP
   if (!(p >= 0 && p <= 1)) throw invalid(`mutationProb must be in [0, 1], received ${formatNumber(p)}`);
   const out: Params = {};
   for (const name of names) {
-    out[name] =
-      rng.float() >= p ? (child[name] as number | string) : sampleParam(space[name] as ParamSpec, rng);
+    out[name] = rng.float() >= p ? (child[name] as ParamValue) : sampleParam(space[name] as ParamSpec, rng);
   }
   return out;
 }

@@ -5,14 +5,12 @@ import {
   crossover,
   type Individual,
   mutate,
-  type Params,
   rankAndCrowding,
-  type SearchSpace,
-  sampleParam,
   selectParents,
   selectSurvivors,
 } from '../../src/tuning/nsga2.js';
 import { type Direction, dominates } from '../../src/tuning/pareto.js';
+import { type Params, type ParamValue, type SearchSpace, sampleParam } from '../../src/tuning/space.js';
 import { loadReferenceCases } from '../fixtures/reference.js';
 import { expectInvalid } from '../helpers.js';
 
@@ -26,7 +24,7 @@ const space: SearchSpace = {
 };
 
 /** Whether `value` lies in the range of `name` and on its grid. */
-function inRange(name: string, value: number | string): boolean {
+function inRange(name: string, value: ParamValue): boolean {
   const spec = space[name];
   if (spec === undefined) return false;
   if (spec.type === 'categorical') return spec.choices.includes(value);
