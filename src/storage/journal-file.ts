@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { MlcycleError } from '../core/errors.js';
+import { crc32 } from '../core/hash.js';
 
 /*
  * A journal directory holds `journal.jsonl`, `lock` and `blobs/<sha256>`. Every journal line is one JSON object,
@@ -41,25 +42,6 @@ const PREFIX = encoder.encode('{"crc32":"');
 const MIDDLE = encoder.encode('","record":');
 const SUFFIX = encoder.encode('}\n');
 const RECORD_START = PREFIX.length + 8 + MIDDLE.length;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3, the one zlib and PNG use) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) {
-    crc = (CRC_TABLE[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** Encodes a record's JSON text as one checksummed journal line, newline included. */
 export function encodeLine(recordJson: string): Uint8Array {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MlcycleError } from '../core/errors.js';
+import { crc32 as crc32Bytes } from '../core/hash.js';
 import { parseOptions } from '../core/options.js';
 import { lastStep, type Pruner, type PrunerTrial, type PrunerView } from './pruners.js';
 
@@ -194,25 +195,13 @@ const hyperbandSchema = z
     path: ['maxResource'],
   });
 
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
 /**
  * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) of the UTF-8 bytes of `text`, as Python's `binascii.crc32`.
  *
  * @internal used by the tuning module; not part of the public surface yet.
  */
 export function crc32(text: string): number {
-  let c = 0xffffffff;
-  for (const byte of new TextEncoder().encode(text)) c = (crcTable[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32Bytes(new TextEncoder().encode(text));
 }
 
 interface Brackets {
