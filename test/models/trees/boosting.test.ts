@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { mean } from '../../../src/core/numeric.js';
 import { Random } from '../../../src/core/random.js';
 import { accuracy } from '../../../src/metrics/classification.js';
 import { mae, rmse } from '../../../src/metrics/regression.js';
@@ -13,6 +14,7 @@ import { HistogramTeam } from '../../../src/models/trees/histogram-team.js';
 import type { TreeJSON } from '../../../src/models/trees/tree.js';
 import { loadReferenceCases } from '../../fixtures/reference.js';
 import { expectInvalid, thrown } from '../../helpers.js';
+import { bits, multiLogLoss, smallData } from './helpers.js';
 
 interface BoostCase {
   dataset: string;
@@ -48,22 +50,6 @@ const XGB_PARAMS = {
   maxBins: 255,
 };
 
-/** Multiclass cross-entropy as scikit-learn 1.2's `log_loss` (clipped to [eps, 1 − eps], rows renormalised). */
-function multiLogLoss(
-  labels: readonly number[],
-  classes: readonly number[],
-  probabilities: Float64Array[],
-): number {
-  const eps = 2.220446049250313e-16;
-  let total = 0;
-  probabilities.forEach((row, i) => {
-    const clipped = Array.from(row, (p) => Math.min(Math.max(p, eps), 1 - eps));
-    const sum = clipped.reduce((a, b) => a + b, 0);
-    total -= Math.log((clipped[classes.indexOf(labels[i] as number)] as number) / sum);
-  });
-  return total / probabilities.length;
-}
-
 /** The leaf value that `row` reaches in a stored tree, walked here independently of the library's own walk. */
 function leafValue(tree: TreeJSON, row: readonly number[]): number {
   let node = 0;
@@ -82,17 +68,7 @@ function marginAfter(state: GradientBoostingState, row: readonly number[], count
   return m;
 }
 
-/** Rows of `cols` uniform features and a target depending on features 0 and 1. */
-function smallData(rows: number, cols = 4, seed = 1) {
-  const rng = new Random(seed);
-  const X = Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.float()));
-  const y = X.map((r) => 3 * (r[0] as number) + Math.sin(6 * (r[1] as number)) + rng.normal(0, 0.1));
-  return { X, y };
-}
-
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const argmin = (v: readonly number[]) => v.reduce((best, x, i) => (x < (v[best] as number) ? i : best), 0);
-const bits = (values: ArrayLike<number>) => Array.from(values);
 
 describe('GradientBoosting against XGBoost 1.7.4 (hist)', () => {
   // XGBoost without row or column sampling is deterministic, so the fixture's 5 seeds agree and give no spread to

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { median } from '../../../src/core/numeric.js';
 import { Random } from '../../../src/core/random.js';
 import { accuracy } from '../../../src/metrics/classification.js';
 import { r2 } from '../../../src/metrics/regression.js';
@@ -9,6 +10,7 @@ import { ForestTrainer } from '../../../src/models/trees/forest-train.js';
 import type { TreeJSON } from '../../../src/models/trees/tree.js';
 import { loadReferenceCases } from '../../fixtures/reference.js';
 import { expectInvalid, thrown } from '../../helpers.js';
+import { bits, multiLogLoss, smallData } from './helpers.js';
 
 interface ForestCase {
   dataset: string;
@@ -25,41 +27,6 @@ interface ForestExpected {
 const cases = loadReferenceCases('trees').filter((c) => c.fn.startsWith('forest-'));
 const caseOf = (dataset: string) => cases.find((c) => (c.args as unknown as ForestCase).dataset === dataset);
 const friedman = caseOf('regression')?.args as unknown as ForestCase;
-
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
-/**
- * Multiclass cross-entropy as scikit-learn 1.2's `log_loss`: probabilities clipped to [eps, 1 − eps], each row
- * renormalised, mean −ln p of the true class (src/metrics' logLoss is binary only).
- */
-function multiLogLoss(
-  labels: readonly number[],
-  classes: readonly number[],
-  probabilities: Float64Array[],
-): number {
-  const eps = 2.220446049250313e-16;
-  let total = 0;
-  probabilities.forEach((row, i) => {
-    const clipped = Array.from(row, (p) => Math.min(Math.max(p, eps), 1 - eps));
-    const sum = clipped.reduce((a, b) => a + b, 0);
-    total -= Math.log((clipped[classes.indexOf(labels[i] as number)] as number) / sum);
-  });
-  return total / probabilities.length;
-}
-
-/** Rows with `cols` uniform features, and a regression target depending on features 0 and 1. */
-function smallData(rows: number, cols = 4, seed = 1) {
-  const rng = new Random(seed);
-  const X = Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.float()));
-  const y = X.map((r) => 3 * (r[0] as number) + Math.sin(6 * (r[1] as number)) + rng.normal(0, 0.1));
-  return { X, y };
-}
-
-const bits = (values: ArrayLike<number>) => Array.from(values);
 
 describe('RandomForest against scikit-learn 1.2', () => {
   // scikit-learn's forests and ours draw different bootstrap samples and we split on at most 255 quantile bins, so
