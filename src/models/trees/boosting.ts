@@ -3,10 +3,10 @@ import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import { type CheckedRows, type FeatureRows, type ModelJSON, readModelJSON } from '../model.js';
 import { type Boosted, type BoostingData, boost, prepareBoosting } from './boosting-train.js';
-import { checkStoredTrees, fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
+import { fraction, limit, maxBins, nonNegative, positiveInt, treeJSON } from './common.js';
 import { HistogramTeam } from './histogram-team.js';
 import { type BoostingObjective, sigmoid, softmaxRow } from './objectives.js';
-import { hasMissing, leavesOf, type TreeJSON, treeFromJSON } from './tree.js';
+import { hasMissing, leavesOf, type TreeJSON } from './tree.js';
 import { type FittedTrees, TreeModel, type TreeModelState } from './tree-model.js';
 import { type ParallelOptions, parseParallel, throwIfAborted } from './workers.js';
 
@@ -177,9 +177,8 @@ export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
   /** Restores a model from {@link GradientBoosting.toJSON}'s output. */
   static fromJSON(json: ModelJSON): GradientBoosting {
     const parts = readModelJSON(json, KIND, VERSION, paramsSchema, stateSchema);
-    const model = new GradientBoosting();
-    (model as { params: Params }).params = parts.params as Params;
-    const { trees, ...summary } = parts.state as GradientBoostingState;
+    const state = parts.state as GradientBoostingState;
+    const { trees, ...summary } = state;
     const k = summary.base.length;
     const expected =
       summary.classes === null || summary.classes.length === 2 ? [1, 2] : [summary.classes.length];
@@ -189,9 +188,7 @@ export class GradientBoosting extends TreeModel<Params, GradientBoostingState> {
         `${WHO} state: ${k} starting margins and ${trees.length} trees do not fit ${summary.classes?.length ?? 'no'} classes`,
       );
     }
-    checkStoredTrees(trees, summary.features, 1, WHO);
-    model.fitted = { summary, trees: trees.map(treeFromJSON) };
-    return model;
+    return new GradientBoosting().restore(parts.params as Params, state, 1);
   }
 
   /** Fits the model on this thread. */

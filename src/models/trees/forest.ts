@@ -12,7 +12,6 @@ import {
 import {
   averageTrees,
   binRows,
-  checkStoredTrees,
   encodeClasses,
   fraction,
   gainImportance,
@@ -23,7 +22,7 @@ import {
 } from './common.js';
 import { type ForestJob, ForestTrainer, growForestTrees, outOfBag } from './forest-train.js';
 import type { GrowParams } from './grow.js';
-import { type Tree, treeFromJSON } from './tree.js';
+import type { Tree } from './tree.js';
 import { type FittedTrees, TreeModel, type TreeModelState } from './tree-model.js';
 import { inWorkers, type ParallelOptions, shared } from './workers.js';
 
@@ -153,12 +152,8 @@ export class RandomForest extends TreeModel<Params, RandomForestState> {
   /** Restores a forest from {@link RandomForest.toJSON}'s output. */
   static fromJSON(json: ModelJSON): RandomForest {
     const parts = readModelJSON(json, KIND, VERSION, paramsSchema, stateSchema);
-    const forest = new RandomForest();
-    (forest as { params: Params }).params = parts.params as Params;
-    const { trees, ...summary } = parts.state as RandomForestState;
-    checkStoredTrees(trees, summary.features, summary.classes?.length ?? 1, WHO);
-    forest.fitted = { summary, trees: trees.map(treeFromJSON) };
-    return forest;
+    const state = parts.state as RandomForestState;
+    return new RandomForest().restore(parts.params as Params, state, state.classes?.length ?? 1);
   }
 
   /** Fits the forest on this thread. */

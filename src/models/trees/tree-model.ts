@@ -9,7 +9,8 @@ import {
   notFitted,
   type SyncModel,
 } from '../model.js';
-import { type Tree, type TreeJSON, treeToJSON } from './tree.js';
+import { checkStoredTrees } from './common.js';
+import { type Tree, type TreeJSON, treeFromJSON, treeToJSON } from './tree.js';
 
 /** What every tree model's state holds besides its own fields. */
 export interface TreeModelState {
@@ -137,6 +138,19 @@ export abstract class TreeModel<P, S extends TreeModelState> implements SyncMode
   toJSON(): ModelJSON<P, S> {
     this.model('toJSON');
     return asJSON({ kind: this.kind, version: this.version, params: this.params, state: this.state });
+  }
+
+  /**
+   * Takes a stored model's parameters and state (already checked against their schemas), after checking that its
+   * trees split on the model's features and hold `outputs` values per leaf.
+   * @internal
+   */
+  protected restore(params: P, state: S, outputs: number): this {
+    (this as { params: P }).params = params;
+    const { trees, ...summary } = state;
+    checkStoredTrees(trees, state.features, outputs, this.who);
+    this.fitted = { summary, trees: trees.map(treeFromJSON) };
+    return this;
   }
 
   /** The fitted model; throws the not-fitted error naming `method` before `fit`. @internal */
