@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/core/random.js';
 import type { FeatureRows } from '../src/models/model.js';
+import { GradientBoosting } from '../src/models/trees/boosting.js';
 import { RandomForest } from '../src/models/trees/forest.js';
 import { median, timed } from './lib/timing.js';
 
@@ -91,6 +92,18 @@ async function fitTimes<T>(fn: () => Promise<T> | T, runs: number): Promise<{ ms
     times.push(performance.now() - start);
   }
   return { ms: median(times), value: value as T };
+}
+
+/** Fits `model` on this thread (`threads` 1) or with `fitAsync` on `threads` workers. */
+function fitOn<M extends RandomForest | GradientBoosting>(
+  model: M,
+  X: FeatureRows,
+  y: Float64Array,
+  threads: number,
+): M | Promise<M> {
+  if (threads !== 1) return model.fitAsync(X, y, { workers: threads }).then(() => model);
+  model.fit(X, y);
+  return model;
 }
 
 interface ReferenceResult {
@@ -188,17 +201,8 @@ async function forestSection(): Promise<Outcome> {
 
   const ours = new Map<number, { fitMs: number; predictMs: number; r2: number; prediction: Float64Array }>();
   for (const threads of THREADS) {
-    const warmUp = new RandomForest({ ...params, trees: 10 });
-    await (threads === 1
-      ? warmUp.fit(subset, subsetY)
-      : warmUp.fitAsync(subset, subsetY, { workers: threads }));
-    const fit = await fitTimes(
-      () =>
-        threads === 1
-          ? new RandomForest(params).fit(train.rows, train.y)
-          : new RandomForest(params).fitAsync(train.rows, train.y, { workers: threads }),
-      RUNS,
-    );
+    await fitOn(new RandomForest({ ...params, trees: 10 }), subset, subsetY, threads);
+    const fit = await fitTimes(() => fitOn(new RandomForest(params), train.rows, train.y, threads), RUNS);
     const predict = timed(() => fit.value.predict(test.rows), PREDICT_RUNS);
     ours.set(threads, {
       fitMs: fit.ms,
@@ -267,8 +271,6 @@ async function forestSection(): Promise<Outcome> {
 }
 
 async function boostSection(): Promise<Outcome> {
-  // Imported here rather than at the top, so that `tsx bench/trees.ts forest` loads only what it runs.
-  const { GradientBoosting } = await import('../src/models/trees/boosting.js');
   const rng = new Random(2001);
   const train = friedman1(100_000, rng);
   const test = friedman1(20_000, rng);
@@ -285,17 +287,8 @@ async function boostSection(): Promise<Outcome> {
 
   const ours = new Map<number, { fitMs: number; rmse: number }>();
   for (const threads of THREADS) {
-    const warmUp = new GradientBoosting({ ...params, rounds: 10 });
-    await (threads === 1
-      ? warmUp.fit(subset, subsetY)
-      : warmUp.fitAsync(subset, subsetY, { workers: threads }));
-    const fit = await fitTimes(
-      () =>
-        threads === 1
-          ? new GradientBoosting(params).fit(train.rows, train.y)
-          : new GradientBoosting(params).fitAsync(train.rows, train.y, { workers: threads }),
-      RUNS,
-    );
+    await fitOn(new GradientBoosting({ ...params, rounds: 10 }), subset, subsetY, threads);
+    const fit = await fitTimes(() => fitOn(new GradientBoosting(params), train.rows, train.y, threads), RUNS);
     ours.set(threads, { fitMs: fit.ms, rmse: rmse(test.y, fit.value.predict(test.rows)) });
   }
   const reference = runReference(
