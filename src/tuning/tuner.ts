@@ -362,6 +362,9 @@ export class HyperparameterTuner<
     const { sampler } = this.options;
     const record = journal.state.trials[number] as FrozenTrial;
     sampler.beforeTrial?.(this.view, record);
+    for (const [key, value] of Object.entries(sampler.systemAttrsFor?.(this.view, record) ?? {})) {
+      this.setAttr(number, true, key, value);
+    }
     const relativeSpace = sampler.inferRelativeSearchSpace?.(this.view, record) ?? {};
     if (Object.keys(relativeSpace).length > 0 && sampler.sampleRelative !== undefined) {
       const params = sampler.sampleRelative({ study: this.view, trial: record }, relativeSpace);

@@ -87,6 +87,11 @@ export interface Sampler {
   sampleIndependent(context: SampleContext, name: string, spec: ParamSpec): ParamValue;
   /** Called when a trial starts, before anything is sampled for it. */
   beforeTrial?(study: SamplerStudy, trial: FrozenTrial): void;
+  /**
+   * System attributes to store with a trial when it starts, after {@link Sampler.beforeTrial} (e.g. Optuna's
+   * `grid_id` or NSGA-II generation, so that an exported study resumes in Optuna).
+   */
+  systemAttrsFor?(study: SamplerStudy, trial: FrozenTrial): Record<string, JsonValue>;
   /** Called when a trial has finished, with its final record (state, values, constraints set). */
   afterTrial?(study: SamplerStudy, trial: FrozenTrial): void;
 }
