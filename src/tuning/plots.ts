@@ -119,7 +119,14 @@ export interface ParallelCoordinatesPlot {
   /** The plotted trials' numbers: one line each. */
   numbers: number[];
   /** The objective axis (`name` `'Objective Value'`, or `'Objective k'` for objective k of several). */
-  objective: { name: string; values: number[]; range: [number, number] };
+  objective: {
+    /** The axis label. */
+    name: string;
+    /** One objective value per plotted trial, in the order of `numbers`. */
+    values: number[];
+    /** The smallest and largest value. */
+    range: [number, number];
+  };
   /** One axis per parameter, in name order. */
   dimensions: ParallelDimension[];
 }

@@ -6,8 +6,6 @@ import { lastStep, type Pruner, type PrunerTrial, type PrunerView } from './prun
 
 /**
  * Options of {@link successiveHalvingPruner}.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface SuccessiveHalvingPrunerOptions {
   /**
@@ -123,7 +121,6 @@ function halvingDecision(
  * The pruner object remembers an `'auto'` minimum resource once it has been estimated, as Optuna does.
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range or inconsistent.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = successiveHalvingPruner({ minResource: 1, reductionFactor: 3 });
@@ -152,8 +149,6 @@ export function successiveHalvingPruner(options: SuccessiveHalvingPrunerOptions 
 
 /**
  * Options of {@link hyperbandPruner}.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface HyperbandPrunerOptions {
   /**
@@ -324,7 +319,6 @@ function bracketOf(brackets: Brackets, studyName: string, number: number): numbe
  * The pruner object remembers an `'auto'` maximum resource once it has been resolved, as Optuna does.
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range or inconsistent.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = hyperbandPruner({ minResource: 1, maxResource: 81, reductionFactor: 3 });

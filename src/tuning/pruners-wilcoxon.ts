@@ -143,8 +143,6 @@ export function wilcoxonSignedRank(d: ArrayLike<number>, options: SignedRankOpti
 
 /**
  * Options of {@link wilcoxonPruner}.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface WilcoxonPrunerOptions {
   /**
@@ -200,7 +198,6 @@ function average(values: Iterable<number>): number {
  * best final value (ties: the first listed, which for Optuna's in-memory storage is the first completed).
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = wilcoxonPruner({ pThreshold: 0.1 });

@@ -6,15 +6,11 @@ import { parseOptions } from '../core/options.js';
 
 /**
  * The life-cycle state of a trial, with Optuna's names (`optuna.trial.TrialState`).
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export type TrialState = 'COMPLETE' | 'PRUNED' | 'RUNNING' | 'FAIL' | 'WAITING';
 
 /**
  * What a pruner needs to know about one trial.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface PrunerTrial {
   /** The trial's number in its study, from 0. */
@@ -34,8 +30,6 @@ export interface PrunerTrial {
 
 /**
  * The study as a pruner sees it when it decides about the current trial.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface PrunerView {
   /** The trial being decided, usually `RUNNING`. */
@@ -55,8 +49,6 @@ export interface PrunerView {
 
 /**
  * A pruning rule: decides from the reported intermediate values whether the current trial should stop early.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface Pruner {
   /** Whether the current trial of `view` should be pruned now. */
@@ -103,8 +95,6 @@ function bestOf(values: Iterable<number>, direction: PrunerView['direction']): n
 
 /**
  * Options of {@link percentilePruner} and {@link medianPruner}.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface PercentilePrunerOptions {
   /**
@@ -146,7 +136,6 @@ const percentileSchema = z.strictObject({
  *
  * @param percentile - a number in [0, 100]; 25 keeps the top quarter.
  * @throws MlcycleError `INVALID_ARGUMENT` when `percentile` or an option is out of range.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = percentilePruner(25, { startupTrials: 5, warmupSteps: 30, intervalSteps: 10 });
@@ -194,7 +183,6 @@ export function percentilePruner(percentile: number, options: PercentilePrunerOp
  * completed trials' values at the same step — Optuna 3.1's `MedianPruner`, i.e. {@link percentilePruner} at 50.
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = medianPruner({ startupTrials: 5, warmupSteps: 10 });
@@ -207,8 +195,6 @@ export function medianPruner(options: PercentilePrunerOptions = {}): Pruner {
 
 /**
  * Options of {@link thresholdPruner}; at least one of `lower` and `upper` is required.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface ThresholdPrunerOptions {
   /** Prune when the latest value is below this. */
@@ -245,7 +231,6 @@ const thresholdSchema = z
  * `ThresholdPruner` (same warmup and interval rules as {@link percentilePruner}).
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when neither bound is given, `lower > upper` or an option is out of range.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = thresholdPruner({ upper: 1.0 }); // stop a loss that diverges past 1
@@ -268,8 +253,6 @@ export function thresholdPruner(options: ThresholdPrunerOptions): Pruner {
 
 /**
  * Options of {@link patientPruner}.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export interface PatientPrunerOptions {
   /** How many steps without improvement to tolerate, an integer >= 0. */
@@ -293,7 +276,6 @@ const patientSchema = z.strictObject({
  * reports.
  *
  * @throws MlcycleError `INVALID_ARGUMENT` when an option is out of range.
- * @internal used by the tuning module; not part of the public surface yet.
  * @example
  * ```ts
  * const pruner = patientPruner(medianPruner(), { patience: 3 });

@@ -5,17 +5,13 @@ import type { Random } from '../core/random.js';
 
 /**
  * A value a categorical parameter may take: the types Optuna 3.1 recommends for `CategoricalDistribution` choices.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export type CategoricalChoice = string | number | boolean | null;
 
 /**
  * One parameter's distribution, as Optuna 3.1's `FloatDistribution` (`float`), `IntDistribution` (`int`), each with
- * an optional log scale or step grid, and `CategoricalDistribution` (`categorical`). Pass a spec through
- * {@link normaliseSpec} to validate it and lower a `high` that is off its step grid, as Optuna does.
- *
- * @internal used by the tuning module; not part of the public surface yet.
+ * an optional log scale or step grid, and `CategoricalDistribution` (`categorical`). A `high` that is off its step
+ * grid is lowered onto it, as Optuna does.
  */
 export type ParamSpec =
   | {
@@ -27,7 +23,7 @@ export type ParamSpec =
       high: number;
       /** Sample on a log scale (`low` > 0; no `step`). */
       log?: boolean;
-      /** Grid spacing: values are `low + k·step`; {@link normaliseSpec} lowers `high` onto the grid. */
+      /** Grid spacing: values are `low + k·step`; `high` is lowered onto the grid. */
       step?: number;
     }
   | {
@@ -39,7 +35,7 @@ export type ParamSpec =
       high: number;
       /** Sample on a log scale (`low` ≥ 1; step 1). */
       log?: boolean;
-      /** Grid spacing, a positive integer; {@link normaliseSpec} lowers `high` onto the grid. @defaultValue 1 */
+      /** Grid spacing, a positive integer; `high` is lowered onto the grid. @defaultValue 1 */
       step?: number;
     }
   | {
@@ -51,22 +47,16 @@ export type ParamSpec =
 
 /**
  * A parameter's value: a number for `float` and `int` parameters, one of the choices for `categorical` ones.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export type ParamValue = CategoricalChoice;
 
 /**
  * A parameter set: one value per parameter name.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export type Params = Record<string, ParamValue>;
 
 /**
  * A search space: one {@link ParamSpec} per parameter name.
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
 export type SearchSpace = Record<string, ParamSpec>;
 
@@ -83,13 +73,16 @@ export type SearchSpace = Record<string, ParamSpec>;
  * } as const satisfies SearchSpace;
  * type P = ParamsOf<typeof space>; // { lr: number; kind: 'a' | 'b' }
  * ```
- *
- * @internal used by the tuning module; not part of the public surface yet.
  */
-export type ParamsOf<S extends SearchSpace> = { -readonly [K in keyof S]: ValueOf<S[K]> };
+export type ParamsOf<S extends SearchSpace> = { -readonly [K in keyof S]: SpecValue<S[K]> };
 
 /** The value type of one spec; distributes over a union of specs, so a widened `ParamSpec` gives `ParamValue`. */
-type ValueOf<P extends ParamSpec> = P extends { type: 'categorical'; choices: readonly (infer C)[] }
+export type SpecValue<P extends ParamSpec> = P extends {
+  /** A categorical spec… */
+  type: 'categorical';
+  /** …gives the union of its choices; a numeric one gives `number`. */
+  choices: readonly (infer C)[];
+}
   ? C
   : number;
 
