@@ -13,3 +13,4 @@ export * from './metrics/index.js';
 export * from './models/index.js';
 export * from './stats/index.js';
 export * from './storage/index.js';
+export * from './tuning/index.js';
