@@ -15,7 +15,7 @@ import { type FoldResult, runFolds } from '../cv/validate.js';
 import type { Model } from '../models/model.js';
 import type { OptimizeOptions } from './optimize.js';
 import type { Pruner } from './pruners.js';
-import type { ParamsOf, SearchSpace } from './space.js';
+import type { Params, ParamsOf, SearchSpace } from './space.js';
 import { loadNumber, type StoredNumber, storeNumber } from './study-state.js';
 import { type Trial, TrialPruned } from './trial.js';
 import { resolveSearchMetric, type TuneMetricSpec, trialScorer } from './tune-cv-metric.js';
@@ -63,6 +63,12 @@ export interface TuneWithCVOptions extends SplitInputs {
   sampler?: NonNullable<HyperparameterTunerOptions['sampler']>;
   /** Seed of the sampler. @defaultValue the tuner's default */
   seed?: number;
+  /**
+   * Parameter sets to evaluate first, before the sampler proposes any (Optuna's `enqueue_trial`): e.g. the model's
+   * current settings, so that the search starts from them and its best is never worse on these folds. Parameters a
+   * set leaves out are sampled. Each counts towards `nTrials`.
+   */
+  enqueue?: readonly Params[];
   /** Where the study lives; with `studyName`, a study re-opened by name continues where it stopped. */
   storage?: NonNullable<HyperparameterTunerOptions['storage']>;
   /** The study's name in `storage`. */
@@ -126,6 +132,7 @@ const optionsSchema = z.strictObject({
   seed: z.number().int().min(0).optional(),
   storage: z.unknown().optional(),
   studyName: z.string().min(1).optional(),
+  enqueue: z.array(z.record(z.string(), z.unknown())).optional(),
   concurrency: z.number().int().min(1).optional(),
   callbacks: z.unknown().optional(),
   catch: z.unknown().optional(),
@@ -261,6 +268,7 @@ export async function tuneWithCV<P>(
       : {}),
     ...(parsed.studyName !== undefined ? { studyName: parsed.studyName } : {}),
   });
+  for (const params of (parsed.enqueue ?? []) as Params[]) await study.enqueueTrial(params);
   const paramsOf = new Map<number, P>();
   const best = new BestReturns(metric.direction);
   const score = (params: P, recorder: ReturnsRecorder | undefined, onFold?: (fold: FoldResult) => void) =>

@@ -299,6 +299,28 @@ describe('tuneWithCV with a Sharpe ratio', () => {
 });
 
 describe('tuneWithCV and the study loop', () => {
+  it('evaluates enqueued parameter sets first, sampling what they leave out', async () => {
+    const result = await tuneWithCV(
+      (p) => persistence({ column: p.lag - 1 }),
+      { lag: { type: 'int', low: 1, high: 7 }, unused: { type: 'float', low: 0, high: 1 } },
+      X,
+      y,
+      {
+        cv: expanding,
+        metric: 'mae',
+        nTrials: 3,
+        sampler: 'random',
+        pruner: 'none',
+        enqueue: [{ lag: 5 }, { lag: 2, unused: 0.5 }],
+      },
+    );
+    const trials = result.study.trials;
+    expect(trials.map((t) => t.params.lag)).toEqual([5, 2, trials[2]?.params.lag]);
+    expect(trials[1]?.params.unused).toBe(0.5);
+    expect(trials[0]?.params.unused).not.toBe(0.5);
+    expect(result.bestParams.lag).toBe(5);
+  });
+
   it('keeps each trial’s fold scores apart when trials run concurrently', async () => {
     const slow = (p: { bias: number }): Model => {
       const model = biased(p.bias);
