@@ -25,9 +25,13 @@ export function logNdtr(a: number): number {
   return -0.5 * a * a - Math.log(-a) - LOG_SQRT_2PI + Math.log(total);
 }
 
+/** ln(e^p − e^q) for q <= p. */
+function logDiff(p: number, q: number): number {
+  return p + Math.log1p(-Math.exp(q - p));
+}
+
 /** ln(Φ(b) − Φ(a)) for a <= b, working in whichever tail keeps precision (Optuna's `_log_gauss_mass`). */
 export function logGaussMass(a: number, b: number): number {
-  const logDiff = (p: number, q: number): number => p + Math.log1p(-Math.exp(q - p));
   if (b <= 0) return logDiff(logNdtr(b), logNdtr(a));
   if (a > 0) return logDiff(logNdtr(-a), logNdtr(-b));
   return Math.log1p(-normalCdf(a) - normalCdf(-b));

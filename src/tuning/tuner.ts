@@ -288,10 +288,11 @@ export class HyperparameterTuner<
     this.relative.delete(number);
     const final = journal.state.trials[number] as FrozenTrial;
     this.options.sampler.afterTrial?.(this.view, final);
-    this.emit('trial', copyTrial(final));
+    const copy = copyTrial(final);
+    if (this.listenerCount('trial') > 0) this.emit('trial', copyTrial(final));
     if (error !== undefined) throw error;
     if (outcome.error !== undefined) throw outcome.error;
-    return copyTrial(final);
+    return copy;
   }
 
   /**

@@ -297,7 +297,7 @@ function suggestAll(
 
 describe('tpeSampler', () => {
   it('samples at random, as sampleParam with the trial stream, until nStartupTrials trials have finished', () => {
-    const trials = run(tpeSampler({ seed: 3, nStartupTrials: 5 }), 8);
+    const trials = run(tpeSampler({ seed: 3, nStartupTrials: 5, startup: 'random' }), 8);
     for (const t of trials.slice(0, 5)) {
       for (const [name, spec] of Object.entries(SPACE)) {
         expect(t.params[name]).toBe(sampleParam(spec, trialRandom(3, t.number, name)));
@@ -307,6 +307,19 @@ describe('tpeSampler', () => {
     expect(
       tpeTrials.some((t) => t.params.x !== sampleParam(SPACE.x as ParamSpec, trialRandom(3, t.number, 'x'))),
     ).toBe(true);
+  });
+
+  it('spreads the startup trials as a Latin hypercube: one per stratum of each parameter', () => {
+    const n = 8;
+    const trials = run(tpeSampler({ seed: 5, nStartupTrials: n }), n);
+    const stratum = (u: number) => Math.floor(u * n);
+    const x = trials.map((t) => stratum(((t.params.x as number) + 5) / 15));
+    expect([...x].sort()).toEqual([...Array(n).keys()]);
+    expect(new Set(trials.map((t) => t.params.k)).size).toBe(3);
+    const again = run(tpeSampler({ seed: 5, nStartupTrials: n }), n);
+    expect(again.map((t) => t.params)).toEqual(trials.map((t) => t.params));
+    const other = run(tpeSampler({ seed: 6, nStartupTrials: n }), n);
+    expect(other.map((t) => stratum(((t.params.x as number) + 5) / 15))).not.toEqual(x);
   });
 
   it('counts pruned trials towards the startup, as Optuna does, but not running or failed ones', () => {

@@ -94,15 +94,10 @@ function continuousLogPdf(mix: Mixture, xs: Float64Array, out: Float64Array): vo
     // around x come first, so that rescaling is rare and far blocks can be skipped by their bound.
     let max = Number.NEGATIVE_INFINITY;
     let sum = 0;
-    const add = (t: number): void => {
-      if (t > max) {
-        sum = max === Number.NEGATIVE_INFINITY ? 1 : sum * expNegative(max - t) + 1;
-        max = t;
-      } else if (t > max - NEGLIGIBLE) sum += expNegative(t - max);
-    };
     if (mix.prior) {
       const z = (x - (mus[m] as number)) * (inverse[m] as number);
-      add((coef[m] as number) - 0.5 * z * z);
+      max = (coef[m] as number) - 0.5 * z * z;
+      sum = 1;
     }
     visited.fill(0);
     let near = 0;

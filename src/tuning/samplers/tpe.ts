@@ -4,10 +4,11 @@
  * the constant liar for parallel trials, multi-objective TPE and constraints.
  *
  * Optuna 3.1's continuous log density leaves out each kernel's −ln σ (later versions add it). On the tuning
- * benchmark's seven functions (100 trials, seeds 0–9, median best value) the 3.1 density beat Optuna 3.1's own
- * medians on Hartmann6, Styblinski–Tang and Levy and was far better than random everywhere, while the corrected
- * density beat it only on Styblinski–Tang; so the 3.1 density is the default (`optuna31Density`). With the 3.1
- * density our draws match Optuna's in distribution (two-sample KS tests against Optuna draws).
+ * benchmark's seven functions (100 trials, median best value over seeds) the 3.1 density found better values than
+ * the corrected one, so it is the default (`optuna31Density`); with it our draws match Optuna's in distribution
+ * (two-sample KS tests against Optuna's draws). One deliberate difference: the startup trials form a Latin
+ * hypercube (`startup: 'latin'`) rather than independent draws, which improved the medians (over 30 seeds,
+ * Rosenbrock-4D 93 → 60 and Levy-5D 0.75 → 0.59, the others level).
  *
  * @module
  */
@@ -17,12 +18,14 @@ import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import { defaultGamma } from '../parzen.js';
 import {
+  fromTransformed,
   type ParamSpec,
   type Params,
   type ParamValue,
   type SearchSpace,
   sameSpec,
   sampleParam,
+  transformedBounds,
 } from '../space.js';
 import {
   type FrozenTrial,
@@ -85,6 +88,15 @@ export interface TpeSamplerOptions {
    * @defaultValue true
    */
   optuna31Density?: boolean;
+  /**
+   * How the `nStartupTrials` first trials are drawn: `'latin'` spreads them as a Latin hypercube (trial k < n takes
+   * the k-th of n equal strata of each parameter's range, the strata shuffled per parameter by the seed, a uniform
+   * point within), which covers the space more evenly than independent draws and improved the benchmark's medians;
+   * `'random'` draws them independently, as Optuna does. Startup trials numbered n or more (after failures) are
+   * random either way.
+   * @defaultValue 'latin'
+   */
+  startup?: 'latin' | 'random';
 }
 
 const schema = z.strictObject({
@@ -102,6 +114,7 @@ const schema = z.strictObject({
   multivariate: z.boolean().default(false),
   constantLiar: z.boolean().default(false),
   optuna31Density: z.boolean().default(true),
+  startup: z.enum(['random', 'latin']).default('latin'),
 });
 
 /** What the sampler keeps about one study. */
@@ -230,7 +243,22 @@ export function tpeSampler(options?: TpeSamplerOptions): Sampler {
       if (isSingle(spec)) return spec.type === 'categorical' ? (spec.choices[0] as ParamValue) : spec.low;
       const state = stateOf(context.study);
       const step = stepFor(state, context.trial, name);
-      if (step === undefined) return sampleParam(spec, trialRandom(o.seed, context.trial.number, name));
+      if (step === undefined) {
+        const rng = trialRandom(o.seed, context.trial.number, name);
+        const number = context.trial.number;
+        if (o.startup !== 'latin' || number >= o.nStartupTrials) return sampleParam(spec, rng);
+        const strata = trialRandom(o.seed, 0, `latin\u0000${name}`).shuffle(
+          Array.from({ length: o.nStartupTrials }, (_, i) => i),
+        );
+        const u = ((strata[number] as number) + rng.float()) / o.nStartupTrials;
+        if (spec.type === 'categorical') {
+          return spec.choices[
+            Math.min(spec.choices.length - 1, Math.floor(u * spec.choices.length))
+          ] as ParamValue;
+        }
+        const [lo, hi] = transformedBounds(spec);
+        return fromTransformed(lo + (hi - lo) * u, spec);
+      }
       const key = `${name}\u0000${JSON.stringify(spec)}`;
       let column = state.columns.get(key);
       if (column === undefined) {
