@@ -47,6 +47,8 @@ const schema = z.strictObject({
 /** What the loop needs from the tuner beyond its public methods. */
 export interface OptimizeHooks {
   ask(signal: AbortSignal): Promise<Trial>;
+  /** Records why a trial's objective failed, before it is told `FAIL`. */
+  failed(trial: Trial, error: unknown): void;
   stopped(): boolean;
   bestValue(): number | undefined;
 }
@@ -77,6 +79,7 @@ export async function runOptimize(
   const controller = new AbortController();
   const abort = () => controller.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', abort, { once: true });
+  if (o.signal?.aborted) abort();
   let launched = 0;
   let completed = 0;
   let failure: { error: unknown } | undefined;
@@ -100,6 +103,7 @@ export async function runOptimize(
     }
     let record: FrozenTrial;
     if (thrown !== undefined) {
+      hooks.failed(trial, thrown.error);
       record = await tuner.tell(trial, 'FAIL');
       if (!caught(o.catch, thrown.error)) failure ??= thrown;
     } else {

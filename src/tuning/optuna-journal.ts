@@ -258,7 +258,7 @@ export function toOptunaJournal(studies: readonly OptunaJournalStudyInput[]): st
  * import { fromOptunaJournal } from 'mlcycle';
  *
  * const [study] = fromOptunaJournal(readFileSync('optuna-journal.log', 'utf8'));
- * tuner.addTrials(study.trials.filter((t) => t.state === 'COMPLETE')); // warm-start from Optuna's trials
+ * await tuner.addTrials(study.trials.filter((t) => t.state === 'COMPLETE')); // warm-start from Optuna's trials
  * ```
  */
 export function fromOptunaJournal(text: string): OptunaJournalStudy[] {

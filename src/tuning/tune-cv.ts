@@ -54,7 +54,8 @@ export interface TuneWithCVOptions extends SplitInputs {
    * stops a trial after its first fold when it is worse than the median of earlier trials at that fold.
    * `'wilcoxon'` compares a trial's fold scores with the best trial's on the same folds (Optuna's
    * `WilcoxonPruner`, p < 0.1): sounder with many folds, but the exact test cannot reach p < 0.1 with fewer than 4
-   * shared folds, so it prunes from the 4th fold on. `'none'`, the tuner's other pruner names or a pruner object
+   * shared folds, so it usually prunes from the 4th fold on (a fold with no difference switches the test to its
+   * normal approximation, as scipy's does, which can prune after 3). `'none'`, the tuner's other pruner names or a pruner object
    * also work.
    * @defaultValue 'median'
    */
@@ -285,7 +286,8 @@ export async function tuneWithCV<P>(
         scores.push(value);
         trial.setUserAttr('foldScores', scores.map(storeNumber));
         trial.report(value, fold.index);
-        if (trial.shouldPrune()) throw new TrialPruned();
+        // After the last fold the trial is complete: pruning it then would only discard a finished score.
+        if (fold.index < folds.length - 1 && trial.shouldPrune()) throw new TrialPruned();
       });
       const value = mean(scores);
       if (recorder) {

@@ -310,6 +310,7 @@ export class HyperparameterTuner<
     this.stopRequested = false;
     await runOptimize(this, objective as never, options as OptimizeOptions, {
       ask: (signal) => this.askWith(signal),
+      failed: (trial, error) => this.setAttr(trial.number, true, 'fail_reason', messageOf(error)),
       stopped: () => this.stopRequested,
       bestValue: () => this.bestValueOrUndefined(),
     });

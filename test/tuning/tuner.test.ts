@@ -150,6 +150,7 @@ describe('HyperparameterTuner: trial states', () => {
       ),
     ).rejects.toBe(boom);
     expect(tuner.trials.map((t) => t.state)).toEqual(['FAIL']);
+    expect(tuner.trials[0]?.systemAttrs.fail_reason).toBe('boom');
 
     await tuner.optimize(
       (trial) => {
@@ -335,6 +336,10 @@ describe('HyperparameterTuner: optimize loop', () => {
     expect(error.code).toBe('ABORTED');
     expect(error.message).toBe('optimize was aborted after 2 trials');
     expect(seen).toEqual([false, true]);
+    expect(tuner.trials).toHaveLength(7);
+
+    const early = await rejection(tuner.optimize(() => 1, { nTrials: 3, signal: AbortSignal.abort() }));
+    expect(early.message).toBe('optimize was aborted after 0 trials');
     expect(tuner.trials).toHaveLength(7);
   });
 
