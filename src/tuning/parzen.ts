@@ -120,8 +120,12 @@ function mixtureWeights(n: number, options: Parsed): { weights: Float64Array; pr
   return { weights, prior };
 }
 
-/** An index drawn with probability proportional to `weights` (which sum to 1). */
-function drawIndex(rng: Random, weights: Float64Array): number {
+/**
+ * An index drawn with probability `weights` (which sum to 1).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function drawIndex(rng: Random, weights: Float64Array): number {
   const u = rng.float();
   let cumulative = 0;
   for (let i = 0; i < weights.length; i++) {

@@ -216,18 +216,6 @@ export function normalise(w: Float64Array): void {
   for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) / total;
 }
 
-/** An index drawn with probability `weights` (which sum to 1). @internal used by the tuning module; not part of the public surface. */
-export function drawIndex(rng: Random, weights: Float64Array): number {
-  const u = rng.float();
-  let cumulative = 0;
-  for (let i = 0; i < weights.length; i++) {
-    cumulative += weights[i] as number;
-    if (u < cumulative) return i;
-  }
-  for (let i = weights.length - 1; i > 0; i--) if ((weights[i] as number) > 0) return i;
-  return 0;
-}
-
 /**
  * A value drawn from kernel `k` of a numeric mixture (inverse cdf of its truncated normal), as a parameter value.
  *

@@ -6,11 +6,11 @@
  * @module
  */
 import type { Random } from '../../core/random.js';
+import { drawIndex } from '../parzen.js';
 import type { NumericSpec, ParamSpec, Params, ParamValue, SearchSpace } from '../space.js';
 import { expNegative, numericTerm } from './tpe-density.js';
 import {
   drawFromKernel,
-  drawIndex,
   type KernelDomain,
   type KernelOptions,
   kernelConstant,

@@ -8,13 +8,13 @@
 import { formatNumber } from '../../core/checks.js';
 import { MlcycleError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
+import { drawIndex } from '../parzen.js';
 import { type NumericSpec, type ParamSpec, type ParamValue, sameSpec, toInternal } from '../space.js';
 import type { FrozenTrial } from '../types.js';
 import { mixtureLogPdf } from './tpe-density.js';
 import {
   categoricalProbabilities,
   drawFromKernel,
-  drawIndex,
   type KernelDomain,
   type KernelOptions,
   kernelDomain,
