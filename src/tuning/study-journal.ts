@@ -199,7 +199,8 @@ export class StudyJournal {
   /** Stops the heartbeat timer and waits for pending writes. */
   async close(): Promise<void> {
     this.beating.clear();
-    this.stopHeartbeat(-1);
+    clearInterval(this.timer);
+    this.timer = undefined;
     await this.queue;
   }
 
