@@ -67,7 +67,8 @@ export interface TuneWithCVOptions extends SplitInputs {
   /**
    * Parameter sets to evaluate first, before the sampler proposes any (Optuna's `enqueue_trial`): e.g. the model's
    * current settings, so that the search starts from them and its best is never worse on these folds. Parameters a
-   * set leaves out are sampled. Each counts towards `nTrials`.
+   * set leaves out are sampled. Each counts towards `nTrials`; a set the study already holds (a stored study
+   * re-opened) is not enqueued again.
    */
   enqueue?: readonly Params[];
   /** Where the study lives; with `studyName`, a study re-opened by name continues where it stopped. */
@@ -269,7 +270,8 @@ export async function tuneWithCV<P>(
       : {}),
     ...(parsed.studyName !== undefined ? { studyName: parsed.studyName } : {}),
   });
-  for (const params of (parsed.enqueue ?? []) as Params[]) await study.enqueueTrial(params);
+  for (const params of (parsed.enqueue ?? []) as Params[])
+    await study.enqueueTrial(params, { skipIfExists: true });
   const paramsOf = new Map<number, P>();
   const best = new BestReturns(metric.direction);
   const score = (params: P, recorder: ReturnsRecorder | undefined, onFold?: (fold: FoldResult) => void) =>

@@ -200,13 +200,21 @@ export class HyperparameterTuner<
 
   /**
    * Adds a trial to run next with the given parameter values (Optuna's `enqueue_trial`), e.g. the current
-   * production settings; parameters it does not name are sampled as usual.
+   * production settings; parameters it does not name are sampled as usual. With `skipIfExists`, nothing is added
+   * when a trial of the study (in any state) already has exactly these values, so that a script re-opening a stored
+   * study does not enqueue its starting points again. Resolves whether a trial was added.
    */
-  async enqueueTrial(params: Params, options: { userAttrs?: Record<string, JsonValue> } = {}): Promise<void> {
+  async enqueueTrial(
+    params: Params,
+    options: { userAttrs?: Record<string, JsonValue>; skipIfExists?: boolean } = {},
+  ): Promise<boolean> {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new MlcycleError('INVALID_ARGUMENT', 'enqueueTrial needs an object of parameter values');
     }
     const journal = await this.ready();
+    if (options.skipIfExists === true && journal.state.trials.some((t) => sameValues(valuesOf(t), params))) {
+      return false;
+    }
     const template: TrialTemplate = {
       state: 'WAITING',
       params: {},
@@ -222,6 +230,7 @@ export class HyperparameterTuner<
       state: 'WAITING',
       template,
     });
+    return true;
   }
 
   /** Adds finished (or `WAITING`) trials, e.g. from an earlier study or Optuna's journal, to warm-start this one. */
@@ -534,6 +543,20 @@ export class HyperparameterTuner<
 
 function jsonCopy(key: string, value: JsonValue): JsonValue {
   return JSON.parse(toJson(value, `attribute "${key}"`)) as JsonValue;
+}
+
+/** A trial's values as enqueued (its fixed parameters) or, without them, as suggested (Optuna's rule). */
+function valuesOf(trial: FrozenTrial): Params {
+  return (trial.systemAttrs.fixed_params as Params | undefined) ?? trial.params;
+}
+
+/** Whether two parameter sets name the same parameters with the same values (NaN equal to NaN). */
+function sameValues(a: Params, b: Params): boolean {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.hasOwn(b, k) && (a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k]))))
+  );
 }
 
 function checkConstraints(values: readonly number[]): number[] {

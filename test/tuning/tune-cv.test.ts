@@ -322,6 +322,26 @@ describe('tuneWithCV and the study loop', () => {
     expect(result.bestParams.lag).toBe(5);
   });
 
+  it('does not enqueue a parameter set again when a stored study is re-opened', async () => {
+    const storage = new MemoryStorage();
+    const options = {
+      cv: expanding,
+      metric: 'mae',
+      nTrials: 2,
+      sampler: 'random',
+      pruner: 'none',
+      storage,
+      studyName: 'again',
+      enqueue: [{ lag: 5 }],
+    } as const;
+    const space = { lag: { type: 'int', low: 1, high: 7 } } as const;
+    await tuneWithCV((p) => persistence({ column: p.lag - 1 }), space, X, y, options);
+    const second = await tuneWithCV((p) => persistence({ column: p.lag - 1 }), space, X, y, options);
+    const enqueued = second.study.trials.filter((t) => t.systemAttrs.fixed_params !== undefined);
+    expect(second.study.trials).toHaveLength(4);
+    expect(enqueued.map((t) => t.number)).toEqual([0]);
+  });
+
   it('keeps each trial’s fold scores apart when trials run concurrently', async () => {
     const slow = (p: { bias: number }): Model => {
       const model = biased(p.bias);

@@ -188,6 +188,19 @@ describe('HyperparameterTuner: trial states', () => {
     expect(tuner.trials[3]?.state).toBe('FAIL');
   });
 
+  it('skips an enqueued parameter set the study already holds, when asked to', async () => {
+    const tuner = randomTuner();
+    expect(await tuner.enqueueTrial({ x: 1, y: 2 }, { skipIfExists: true })).toBe(true);
+    expect(await tuner.enqueueTrial({ x: 1, y: 2 }, { skipIfExists: true })).toBe(false);
+    await tuner.optimize(quadratic, { nTrials: 2 });
+    expect(await tuner.enqueueTrial({ y: 2, x: 1 }, { skipIfExists: true })).toBe(false);
+    const suggested = tuner.trials[1]?.params as { x: number; y: number };
+    expect(await tuner.enqueueTrial(suggested, { skipIfExists: true })).toBe(false);
+    expect(await tuner.enqueueTrial({ x: 1 }, { skipIfExists: true })).toBe(true);
+    expect(await tuner.enqueueTrial({ x: 1, y: 2 })).toBe(true);
+    expect(tuner.trials).toHaveLength(4);
+  });
+
   it('asks and tells, and refuses to tell a finished trial or a wrong number of values', async () => {
     const tuner = new HyperparameterTuner({ directions: ['maximize', 'minimize'], sampler: randomSampler() });
     const trial = await tuner.ask();
