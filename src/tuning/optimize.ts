@@ -116,7 +116,8 @@ export async function runOptimize(
     }
     completed++;
     for (const callback of o.callbacks) await callback(tuner, record);
-    tuner.emit('progress', progress(record));
+    // The progress payload looks up the best trial: build it only for listeners.
+    if (tuner.listenerCount('progress') > 0) tuner.emit('progress', progress(record));
   };
 
   const progress = (trial: FrozenTrial): TunerProgress => {

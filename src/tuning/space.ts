@@ -101,8 +101,12 @@ function whereOf(name: string | undefined): string {
   return name === undefined ? 'the parameter' : `search space parameter "${name}"`;
 }
 
-/** Equality of choices as Optuna's `_categorical_choice_equal`, except that `true` and `1` differ. */
-function sameChoice(a: CategoricalChoice, b: CategoricalChoice): boolean {
+/**
+ * Equality of choices as Optuna's `_categorical_choice_equal`, except that `true` and `1` differ (NaN equals NaN).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function sameChoice(a: CategoricalChoice, b: CategoricalChoice): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
@@ -228,6 +232,16 @@ export function checkSearchSpace(space: SearchSpace): void {
       );
     }
   }
+}
+
+/**
+ * Whether a (normalised) distribution has a single value: one choice, or `low === high`. Samplers return that value
+ * without drawing, as Optuna's do.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function isSingleValued(spec: ParamSpec): boolean {
+  return spec.type === 'categorical' ? spec.choices.length === 1 : spec.low === spec.high;
 }
 
 /**

@@ -181,19 +181,17 @@ export class StudyJournal {
    */
   async staleTrials(now: number, graceMs: number): Promise<number[]> {
     const storage = this.storage;
-    if (storage === undefined) return [];
+    const { trials, owners } = this.state;
+    const others = trials.filter((t) => t.state === 'RUNNING' && owners[t.number] !== this.worker);
+    // Most asks find no running trial of another worker: read the heartbeats only when there is one to judge.
+    if (storage === undefined || others.length === 0) return [];
     const beats = new Map<number, number>();
     for (const doc of await storage.list<Heartbeat>(HEARTBEATS, { idPrefix: `${this.record.log}/` })) {
       beats.set(Number(doc.id.slice(this.record.log.length + 1)), doc.value.at);
     }
-    const stale: number[] = [];
-    const { trials, owners } = this.state;
-    for (const trial of trials) {
-      if (trial.state !== 'RUNNING' || owners[trial.number] === this.worker) continue;
-      const last = beats.get(trial.number) ?? trial.startedAt ?? 0;
-      if (now - last > graceMs) stale.push(trial.number);
-    }
-    return stale;
+    return others
+      .filter((trial) => now - (beats.get(trial.number) ?? trial.startedAt ?? 0) > graceMs)
+      .map((trial) => trial.number);
   }
 
   /** Stops the heartbeat timer and waits for pending writes. */

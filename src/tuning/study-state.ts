@@ -94,6 +94,13 @@ interface PrunerRecord extends PrunerTrial {
 
 const RUNG_PREFIX = 'completed_rung_';
 
+/** The rung of a halving pruner's `completed_rung_<k>` system attribute holding a number, else undefined. */
+function rungOf(key: string, value: JsonValue): number | undefined {
+  return key.startsWith(RUNG_PREFIX) && typeof value === 'number'
+    ? Number(key.slice(RUNG_PREFIX.length))
+    : undefined;
+}
+
 /**
  * The trials of one study, built by applying {@link StudyOp}s in order. Operations that lost a race (a second claim
  * of a waiting trial, a second finish) change nothing, so every replay of the same log gives the same trials.
@@ -146,9 +153,8 @@ export class StudyState {
       case 'attr':
         if (op.system) {
           trial.systemAttrs[op.key] = op.value;
-          if (op.key.startsWith(RUNG_PREFIX) && typeof op.value === 'number') {
-            this.pruning[op.trial]?.rungValues.set(Number(op.key.slice(RUNG_PREFIX.length)), op.value);
-          }
+          const rung = rungOf(op.key, op.value);
+          if (rung !== undefined) this.pruning[op.trial]?.rungValues.set(rung, op.value as number);
         } else {
           trial.userAttrs[op.key] = op.value;
         }
@@ -199,9 +205,8 @@ export class StudyState {
     this.owners.push(trial.state === 'RUNNING' ? op.worker : undefined);
     const rungs = new Map<number, number>();
     for (const [key, value] of Object.entries(trial.systemAttrs)) {
-      if (key.startsWith(RUNG_PREFIX) && typeof value === 'number') {
-        rungs.set(Number(key.slice(RUNG_PREFIX.length)), value);
-      }
+      const rung = rungOf(key, value);
+      if (rung !== undefined) rungs.set(rung, value as number);
     }
     this.pruning.push({
       number,

@@ -9,12 +9,14 @@ import {
   checkCompatible,
   contains,
   describe,
+  isSingleValued,
   normaliseSpec,
   type ParamSpec,
   type Params,
   type ParamsOf,
   type ParamValue,
   type SearchSpace,
+  sameChoice,
   sameSpec,
 } from './space.js';
 import { StudyJournal } from './study-journal.js';
@@ -462,7 +464,7 @@ export class HyperparameterTuner<
   }
 
   private choose(trial: FrozenTrial, name: string, spec: ParamSpec): ParamValue {
-    if (spec.type === 'categorical' ? spec.choices.length === 1 : spec.low === spec.high) {
+    if (isSingleValued(spec)) {
       return spec.type === 'categorical' ? (spec.choices[0] as ParamValue) : spec.low;
     }
     const fixed = trial.systemAttrs.fixed_params as Params | undefined;
@@ -555,7 +557,7 @@ function sameValues(a: Params, b: Params): boolean {
   const keys = Object.keys(a);
   return (
     keys.length === Object.keys(b).length &&
-    keys.every((k) => Object.hasOwn(b, k) && (a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k]))))
+    keys.every((k) => Object.hasOwn(b, k) && sameChoice(a[k] as ParamValue, b[k] as ParamValue))
   );
 }
 

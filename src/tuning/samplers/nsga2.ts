@@ -9,7 +9,7 @@ import { parseOptions } from '../../core/options.js';
 import type { JsonValue } from '../../storage/types.js';
 import { crossover, type Individual, mutate, selectParents, selectSurvivors } from '../nsga2.js';
 import { dominates } from '../pareto.js';
-import type { Params, SearchSpace } from '../space.js';
+import { isSingleValued, type Params, type SearchSpace } from '../space.js';
 import {
   type FrozenTrial,
   intersectionSearchSpace,
@@ -280,11 +280,6 @@ export interface Nsga2Sampler extends Sampler {
   systemAttrsFor(study: SamplerStudy, trial: FrozenTrial): Record<string, JsonValue>;
 }
 
-/** Whether a distribution has a single value (Optuna samples those independently). */
-function single(spec: SearchSpace[string]): boolean {
-  return spec.type === 'categorical' ? spec.choices.length === 1 : spec.low === spec.high;
-}
-
 /**
  * Optuna 3.1's `NSGAIISampler` (Deb et al. 2002, "A fast and elitist multiobjective genetic algorithm: NSGA-II"),
  * for one or several objectives. Trials are grouped into generations of `populationSize` completed trials. Until
@@ -349,7 +344,7 @@ export function nsga2Sampler(options: Nsga2SamplerOptions = {}): Nsga2Sampler {
       const completed = completedSpace(study.trials(), o.populationSize, trial.number, memoryOf(study));
       const space: SearchSpace = {};
       for (const [name, spec] of Object.entries(completed)) {
-        if (!single(spec)) space[name] = spec;
+        if (!isSingleValued(spec)) space[name] = spec;
       }
       return space;
     },

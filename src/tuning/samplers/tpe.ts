@@ -19,6 +19,7 @@ import { parseOptions } from '../../core/options.js';
 import { defaultGamma } from '../parzen.js';
 import {
   fromTransformed,
+  isSingleValued,
   type ParamSpec,
   type Params,
   type ParamValue,
@@ -127,10 +128,6 @@ interface StudyState {
   belowWeights: { below: readonly number[]; weights: Map<number, number> } | undefined;
 }
 
-function isSingle(spec: ParamSpec): boolean {
-  return spec.type === 'categorical' ? spec.choices.length === 1 : spec.low === spec.high;
-}
-
 /**
  * The TPE sampler, as Optuna 3.1's `TPESampler`: after `nStartupTrials` random trials, each parameter is drawn from
  * a Parzen estimator l(x) of the best `gamma(n)` trials, keeping of `nEiCandidates` draws the one that maximises
@@ -227,7 +224,7 @@ export function tpeSampler(options?: TpeSamplerOptions): Sampler {
       const space: SearchSpace = {};
       for (const name of [...(state.space?.keys() ?? [])].sort()) {
         const spec = state.space?.get(name) as ParamSpec;
-        if (!isSingle(spec)) space[name] = spec;
+        if (!isSingleValued(spec)) space[name] = spec;
       }
       return space;
     },
@@ -240,7 +237,8 @@ export function tpeSampler(options?: TpeSamplerOptions): Sampler {
     },
 
     sampleIndependent(context: SampleContext, name: string, spec: ParamSpec): ParamValue {
-      if (isSingle(spec)) return spec.type === 'categorical' ? (spec.choices[0] as ParamValue) : spec.low;
+      if (isSingleValued(spec))
+        return spec.type === 'categorical' ? (spec.choices[0] as ParamValue) : spec.low;
       const state = stateOf(context.study);
       const step = stepFor(state, context.trial, name);
       if (step === undefined) {
