@@ -133,8 +133,9 @@ const BLOCK = 256;
 /**
  * Mean, sample standard deviation and downside deviation of returns fed in blocks: the one computation behind the
  * volatility, Sharpe and Sortino ratios and the backtester's statistics, which feeds it a block of bars at a time.
- * Deviations are summed against a shift — the first value, then the running mean — and each block of 256 merged
- * with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two, without a division per value.
+ * Deviations are summed against a shift — the first value, then the running mean — in blocks that double from one
+ * value up to 256, each merged with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two,
+ * without a division per value.
  * A constant series has deviations of exactly 0. Sharpe's excess over a constant rate has the same deviations.
  *
  * @internal shared with the backtester; not part of the public surface.
@@ -162,10 +163,13 @@ export class ReturnAccumulator {
   /** Adds `r[start..end)`; how the values are split into calls does not change the result. */
   add(r: ArrayLike<number>, start: number, end: number): void {
     for (let from = start; from < end; ) {
-      const to = Math.min(end, from + BLOCK - this.#inBlock);
+      // Blocks grow 1, 1, 2, 4, … up to BLOCK, so each is summed against the running mean of everything before
+      // it: a first value far from the rest (a spike, then flat returns) then costs no precision.
+      const capacity = Math.min(BLOCK, Math.max(1, this.#merged));
+      const to = Math.min(end, from + capacity - this.#inBlock);
       this.#sumBlock(r, from, to);
       from = to;
-      if (this.#inBlock === BLOCK) this.#merge();
+      if (this.#inBlock === capacity) this.#merge();
     }
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { variance } from '../../src/core/numeric.js';
 import {
   Backtester,
   type BacktestOptions,
@@ -285,8 +286,7 @@ describe('sweep: deflated Sharpe ratio', () => {
     const perPeriod = result.rows
       .map((row) => row.stats.sharpe / Math.sqrt(ppy))
       .filter((s) => Number.isFinite(s));
-    const mean = perPeriod.reduce((sum, s) => sum + s, 0) / perPeriod.length;
-    const sharpeVariance = perPeriod.reduce((sum, s) => sum + (s - mean) ** 2, 0) / perPeriod.length;
+    const sharpeVariance = variance(perPeriod, 0); // population variance, as the sweep documents
     const returns = single(momentum, best.params).returns.slice(1);
     const expected = deflatedSharpeRatio(returns, { trials: 15, sharpeVariance, periodsPerYear: ppy });
     expect(result.deflatedSharpe).toEqual({ ...expected, sharpe: best.stats.sharpe, trials: 15 });
@@ -302,8 +302,7 @@ describe('sweep: deflated Sharpe ratio', () => {
     const byTheSharpe = finite.reduce((top, row) => (row.stats.sharpe > top.stats.sharpe ? row : top));
     expect(byTheSharpe).not.toBe(result.rows[0]);
     const perPeriod = finite.map((row) => row.stats.sharpe / Math.sqrt(252));
-    const mean = perPeriod.reduce((sum, s) => sum + s, 0) / perPeriod.length;
-    const sharpeVariance = perPeriod.reduce((sum, s) => sum + (s - mean) ** 2, 0) / perPeriod.length;
+    const sharpeVariance = variance(perPeriod, 0); // population variance, as the sweep documents
     const returns = single(momentum, byTheSharpe.params, backtest).returns.slice(1);
     const expected = deflatedSharpeRatio(returns, {
       trials: 6,
