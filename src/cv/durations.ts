@@ -1,5 +1,6 @@
 import { assertSortedTimestamps, formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
+import { lowerBound } from '../core/numeric.js';
 import type { Fold, Size } from './types.js';
 import type { ExpandingSplitOptions, SlidingSplitOptions } from './walk-forward.js';
 
@@ -94,18 +95,6 @@ export function assertSplitTimestamps(timestamps: ArrayLike<number>, n: number):
     );
   }
   assertSortedTimestamps(timestamps, 'inputs.timestamps');
-}
-
-/** The first index i with `sorted[i] >= value` (`sorted.length` when there is none); O(log n). */
-export function lowerBound(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The integers `start, start + 1, …, end − 1` as a plain array (empty when `end <= start`). */

@@ -1,6 +1,7 @@
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
-import { assertSplitTimestamps, lowerBound, resolveSize } from './durations.js';
+import { lowerBound } from '../core/numeric.js';
+import { assertSplitTimestamps, resolveSize } from './durations.js';
 import type { Fold, Size, SplitInputs } from './types.js';
 
 /** Options of {@link purgedKFoldSplits}. */

@@ -258,14 +258,18 @@ export function sameSpec(a: ParamSpec, b: ParamSpec): boolean {
       a.choices.every((choice, i) => sameChoice(choice, b.choices[i] as CategoricalChoice))
     );
   }
-  const stepOf = (s: NumericSpec): number | undefined => s.step ?? (s.type === 'int' ? 1 : undefined);
   return (
     a.type === b.type &&
     a.low === b.low &&
     a.high === b.high &&
     (a.log ?? false) === (b.log ?? false) &&
-    stepOf(a) === stepOf(b)
+    gridStep(a) === gridStep(b)
   );
+}
+
+/** The grid step of a numeric distribution: its step, 1 for an integer without one, undefined for a plain float. */
+function gridStep(spec: NumericSpec): number | undefined {
+  return spec.step ?? (spec.type === 'int' ? 1 : undefined);
 }
 
 /**

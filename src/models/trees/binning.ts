@@ -1,3 +1,4 @@
+import { lowerBound } from '../../core/numeric.js';
 import { Random } from '../../core/random.js';
 import { sortOrder } from '../../core/sort.js';
 
@@ -136,16 +137,4 @@ export function applyBins(bins: Bins, data: Float64Array, rows: number, cols: nu
     }
   }
   return out;
-}
-
-/** The first index whose edge is ≥ v (edges.length when none is). */
-function lowerBound(edges: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((edges[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -13,8 +13,8 @@ import { logGaussMass, truncatedNormalQuantile } from '../truncnorm.js';
 
 /** ln √(2π). @internal used by the tuning module; not part of the public surface. */
 export const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
-/** Optuna's smallest bandwidth when the magic clip is off. */
-const EPS = 1e-12;
+/** Optuna's smallest bandwidth when the magic clip is off. @internal used by the tuning module; not part of the public surface. */
+export const EPS = 1e-12;
 
 /**
  * How TPE sees a numeric parameter: bounds in kernel space (ln x on a log scale; half a step past each end of a
@@ -79,6 +79,8 @@ export interface KernelOptions {
   considerEndpoints: boolean;
   /** Include each continuous kernel's −ln σ in the log density (Optuna 3.1 leaves it out; later versions do not). */
   bandwidthTerm: boolean;
+  /** The joint kernels' bandwidths: per parameter as the univariate ones, or Optuna 3.1's Scott's rule. */
+  multivariateBandwidth: 'neighbours' | 'scott';
 }
 
 /**
@@ -117,8 +119,51 @@ export interface MassCache {
 }
 
 /**
- * The univariate mixture over observations `mus` (kernel space, ascending) with unnormalised `weights`: Optuna 3.1's
- * bandwidths (the larger gap to the sorted neighbours, the prior's centre counted as a neighbour, the magic clip).
+ * Optuna 3.1's univariate bandwidths of the observations `sorted` (kernel space, ascending): each kernel's larger gap
+ * to its sorted neighbours, with the prior's centre counted as a neighbour when there is a prior, the outermost
+ * kernels taking their inner gap unless `considerEndpoints`, then the magic clip and the range as bounds.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function neighbourBandwidths(
+  domain: KernelDomain,
+  sorted: Float64Array,
+  options: KernelOptions,
+): Float64Array {
+  const m = sorted.length;
+  const prior = options.considerPrior || m === 0;
+  const size = m + (prior ? 1 : 0);
+  const { low, high } = domain;
+  const priorMu = 0.5 * (low + high);
+  // The prior's centre takes its place among the sorted observations (after equal ones, as a stable sort puts it).
+  let at = m;
+  if (prior) {
+    at = 0;
+    while (at < m && (sorted[at] as number) <= priorMu) at++;
+  }
+  const merged = new Float64Array(size);
+  for (let i = 0, j = 0; i < size; i++) merged[i] = prior && i === at ? priorMu : (sorted[j++] as number);
+  const range = high - low;
+  const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
+  const sigmas = new Float64Array(m);
+  for (let i = 0, j = 0; i < size; i++) {
+    if (prior && i === at) continue;
+    const mu = merged[i] as number;
+    const left = i === 0 ? low : (merged[i - 1] as number);
+    const right = i === size - 1 ? high : (merged[i + 1] as number);
+    let s = Math.max(mu - left, right - mu);
+    if (!options.considerEndpoints && size >= 2) {
+      if (i === 0) s = right - mu;
+      else if (i === size - 1) s = mu - left;
+    }
+    sigmas[j++] = Math.min(Math.max(s, minSigma), range);
+  }
+  return sigmas;
+}
+
+/**
+ * The univariate mixture over observations `mus` (kernel space, ascending) with unnormalised `weights`, with
+ * {@link neighbourBandwidths} and the prior last.
  *
  * @internal used by the tuning module; not part of the public surface.
  */
@@ -133,35 +178,13 @@ export function univariateMixture(
   const prior = options.considerPrior || m === 0;
   const size = m + (prior ? 1 : 0);
   const { low, high } = domain;
-  const priorMu = 0.5 * (low + high);
-  // The prior's centre takes its place among the sorted observations (after equal ones, as a stable sort puts it).
-  let at = m;
-  if (prior) {
-    at = 0;
-    while (at < m && (mus[at] as number) <= priorMu) at++;
-  }
-  const merged = new Float64Array(size);
-  for (let i = 0, j = 0; i < size; i++) merged[i] = prior && i === at ? priorMu : (mus[j++] as number);
-  const range = high - low;
-  const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
   const sigmas = new Float64Array(size);
+  sigmas.set(neighbourBandwidths(domain, mus, options));
   const outMus = new Float64Array(size);
-  for (let i = 0, j = 0; i < size; i++) {
-    const mu = merged[i] as number;
-    const left = i === 0 ? low : (merged[i - 1] as number);
-    const right = i === size - 1 ? high : (merged[i + 1] as number);
-    let s = Math.max(mu - left, right - mu);
-    if (!options.considerEndpoints && size >= 2) {
-      if (i === 0) s = right - mu;
-      else if (i === size - 1) s = mu - left;
-    }
-    if (prior && i === at) continue;
-    outMus[j] = mu;
-    sigmas[j++] = Math.min(Math.max(s, minSigma), range);
-  }
+  outMus.set(mus);
   if (prior) {
-    outMus[m] = priorMu;
-    sigmas[m] = range;
+    outMus[m] = 0.5 * (low + high);
+    sigmas[m] = high - low;
   }
   const w = new Float64Array(size);
   w.set(weights);

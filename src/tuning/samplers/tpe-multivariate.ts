@@ -1,21 +1,27 @@
 /**
- * Multivariate TPE (Falkner et al., "BOHB: Robust and Efficient Hyperparameter Optimization at Scale", ICML 2018, as
- * Optuna 3.1's `TPESampler(multivariate=True)` does it): one kernel per trial over all parameters jointly, with
- * Scott's-rule bandwidths 0.2·n^(−1/(d+4)) of each range, so that candidates keep the good trials' combinations.
+ * Multivariate TPE (Falkner et al., "BOHB: Robust and Efficient Hyperparameter Optimization at Scale", ICML 2018;
+ * Optuna's `TPESampler(multivariate=True)`): one kernel per trial over all parameters jointly, so that candidates
+ * keep the good trials' combinations. Each parameter's kernel takes the univariate bandwidth of its observation
+ * (the larger gap to its sorted neighbours; Watanabe, "Tree-Structured Parzen Estimator: Understanding Its
+ * Algorithm Components and Their Roles for Better Empirical Performance", 2023, recommends this pairing), or, as in
+ * Optuna 3.1, Scott's rule 0.2·n^(−1/(d+4)) of the range for all kernels (`multivariateBandwidth: 'scott'`).
  *
  * @module
  */
+import { lowerBound } from '../../core/numeric.js';
 import type { Random } from '../../core/random.js';
 import { drawIndex } from '../parzen.js';
 import type { NumericSpec, ParamSpec, Params, ParamValue, SearchSpace } from '../space.js';
 import { expNegative, numericTerm } from './tpe-density.js';
 import {
   drawFromKernel,
+  EPS,
   type KernelDomain,
   type KernelOptions,
   kernelConstant,
   kernelDomain,
   type Mixture,
+  neighbourBandwidths,
   normalise,
   toKernel,
 } from './tpe-kernels.js';
@@ -23,8 +29,6 @@ import { internalValue, observationWeights, type TpeStep } from './tpe-univariat
 
 /** Optuna's constant in front of Scott's rule. */
 const SIGMA0_MAGNITUDE = 0.2;
-/** Optuna's smallest bandwidth when the magic clip is off. */
-const EPS = 1e-12;
 /** Kernels whose log term lies this far below the largest are left out of the sum (each adds < e^-50). */
 const NEGLIGIBLE = 50;
 
@@ -85,13 +89,94 @@ export interface Joint {
   parts: Part[];
 }
 
+/**
+ * What a study's joint sampling keeps between its trials, for one search space (a finished trial's record never
+ * changes): each finished trial's row of internal values, and its kernels' constants with the bandwidths they
+ * belong to (a bandwidth changes only when its neighbours or the trial's group do).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export interface JointCache {
+  /** The search space the entries belong to (names and distributions). */
+  space: string;
+  /** By trial number: its row, or null when it lacks a parameter of the space. */
+  rows: Map<number, Float64Array | null>;
+  /** By trial number: per parameter, the bandwidth of its cached constant (NaN: none yet) and the constant. */
+  kernels: Map<number, { sigmas: Float64Array; constants: Float64Array }>;
+  /** Per numeric parameter, the cached rows' kernel-space values ascending (ties in trial order), with their trials. */
+  sorted: { values: number[]; numbers: number[] }[];
+}
+
+/** An empty {@link JointCache}. @internal used by the tuning module; not part of the public surface. */
+export function jointCache(): JointCache {
+  return { space: '', rows: new Map(), kernels: new Map(), sorted: [] };
+}
+
+/** Files trial `number`'s value `t` of one parameter among the sorted values, after equal ones. */
+function insertSorted(list: { values: number[]; numbers: number[] }, t: number, number: number): void {
+  let lo = 0;
+  let hi = list.values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list.values[mid] as number;
+    if (v < t || (v === t && (list.numbers[mid] as number) < number)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.values.splice(lo, 0, t);
+  list.numbers.splice(lo, 0, number);
+}
+
+/** One observation of a joint mixture: its trial number and row of internal values. */
+interface JointRow {
+  number: number;
+  row: Float64Array;
+}
+
+/**
+ * Sets `sigmas[i]` to the neighbour bandwidth of observation `mus[i]` (kernel space, in trial order): its rank among
+ * the sorted values, ties in trial order as a stable sort leaves them. `order` (the cache's sorted values of all
+ * finished trials) with `slot` (trial number to index in `mus`) saves the sort; without them the values are sorted.
+ */
+function sortedBandwidths(
+  domain: KernelDomain,
+  mus: Float64Array,
+  sigmas: Float64Array,
+  options: KernelOptions,
+  order: { values: number[]; numbers: number[] } | undefined,
+  slot: Int32Array | undefined,
+): void {
+  const m = mus.length;
+  if (order !== undefined && slot !== undefined) {
+    const sorted = new Float64Array(m);
+    const at = new Int32Array(m);
+    let r = 0;
+    for (let j = 0; j < order.numbers.length && r < m; j++) {
+      const k = slot[order.numbers[j] as number] ?? -1;
+      if (k < 0) continue;
+      sorted[r] = order.values[j] as number;
+      at[r++] = k;
+    }
+    const gaps = neighbourBandwidths(domain, sorted, options);
+    for (let i = 0; i < m; i++) sigmas[at[i] as number] = gaps[i] as number;
+    return;
+  }
+  const sorted = mus.slice().sort();
+  const gaps = neighbourBandwidths(domain, sorted, options);
+  const taken = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const first = lowerBound(sorted, mus[i] as number);
+    sigmas[i] = gaps[first + (taken[first] as number)++] as number;
+  }
+}
+
 /** The joint mixture over `rows` (one row of internal values per observation, in trial order). */
 function jointMixture(
   names: readonly string[],
   specs: readonly ParamSpec[],
-  rows: readonly Float64Array[],
+  rows: readonly JointRow[],
   rawWeights: Float64Array,
   options: KernelOptions,
+  cache: JointCache | undefined,
 ): Joint {
   const m = rows.length;
   const prior = options.considerPrior || m === 0;
@@ -101,6 +186,15 @@ function jointMixture(
   if (prior) weights[m] = options.priorWeight;
   normalise(weights);
   const sigma0 = SIGMA0_MAGNITUDE * Math.max(m, 1) ** (-1 / (names.length + 4));
+  const entries = rows.map(({ number }) => cache?.kernels.get(number));
+  // With every row cached, the bandwidths come from the cache's sorted values: slot maps a trial number to its row.
+  const allCached = entries.every((entry) => entry !== undefined);
+  let slot: Int32Array | undefined;
+  if (allCached && m > 0) {
+    const last = rows.reduce((max, r) => Math.max(max, r.number), 0);
+    slot = new Int32Array(last + 1).fill(-1);
+    for (let k = 0; k < m; k++) slot[(rows[k] as JointRow).number] = k;
+  }
   const parts = names.map((name, p): Part => {
     const spec = specs[p] as ParamSpec;
     if (spec.type === 'categorical') {
@@ -108,7 +202,7 @@ function jointMixture(
       const spread = options.priorWeight / (prior ? m + 1 : m);
       const total = choices * spread + 1;
       const observed = new Int32Array(size).fill(-1);
-      rows.forEach((row, i) => {
+      rows.forEach(({ row }, i) => {
         observed[i] = row[p] as number;
       });
       const hit = (spread + 1) / total;
@@ -128,18 +222,34 @@ function jointMixture(
     }
     const domain = kernelDomain(spec as NumericSpec);
     const range = domain.high - domain.low;
-    const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
-    const sigma = Math.min(Math.max(sigma0 * range, minSigma), range);
     const mus = new Float64Array(size);
-    const sigmas = new Float64Array(size).fill(sigma);
-    rows.forEach((row, i) => {
+    const sigmas = new Float64Array(size);
+    rows.forEach(({ row }, i) => {
       mus[i] = toKernel(domain, row[p] as number);
     });
+    if (options.multivariateBandwidth === 'scott') {
+      const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
+      sigmas.fill(Math.min(Math.max(sigma0 * range, minSigma), range));
+    } else {
+      sortedBandwidths(domain, mus.subarray(0, m), sigmas, options, cache?.sorted[p], slot);
+    }
     if (prior) {
       mus[m] = 0.5 * (domain.low + domain.high);
       sigmas[m] = range;
     }
-    const constant = mus.map((mu, k) => kernelConstant(domain, mu, sigmas[k] as number, options));
+    const constant = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      const sigma = sigmas[k] as number;
+      const cached = entries[k];
+      if (cached?.sigmas[p] === sigma) constant[k] = cached.constants[p] as number;
+      else {
+        constant[k] = kernelConstant(domain, mus[k] as number, sigma, options);
+        if (cached !== undefined) {
+          cached.sigmas[p] = sigma;
+          cached.constants[p] = constant[k] as number;
+        }
+      }
+    }
     const mix: Mixture = { size, prior, mus, sigmas, weights, coef: constant };
     return { name, numeric: { domain, mix, constant } };
   });
@@ -170,8 +280,9 @@ function jointLogPdf(joint: Joint, candidates: readonly Float64Array[]): Float64
   const acc = new Float64Array(size);
   const bound = new Float64Array(size);
   const grid = parts.filter((p) => 'numeric' in p && p.numeric.domain.step !== undefined).length > 0;
+  const logWeights = weights.map(Math.log);
   candidates.forEach((x, i) => {
-    for (let k = 0; k < size; k++) acc[k] = Math.log(weights[k] as number);
+    acc.set(logWeights);
     parts.forEach((part, p) => {
       const v = x[p] as number;
       if ('categorical' in part) {
@@ -232,8 +343,8 @@ function addGridTerms(parts: readonly Part[], x: Float64Array, acc: Float64Array
  *
  * @internal used by the tuning module; not part of the public surface.
  */
-export function sampleJointly(space: SearchSpace, step: TpeStep): Params {
-  const { below: lower, above: upper, names, specs } = jointMixtures(space, step);
+export function sampleJointly(space: SearchSpace, step: TpeStep, cache?: JointCache): Params {
+  const { below: lower, above: upper, names, specs } = jointMixtures(space, step, cache);
   const candidates = Array.from({ length: step.candidates }, () => drawCandidate(lower, step.rng));
   const logL = jointLogPdf(lower, candidates);
   const logG = jointLogPdf(upper, candidates);
@@ -264,10 +375,14 @@ export function sampleJointly(space: SearchSpace, step: TpeStep): Params {
 export function jointMixtures(
   space: SearchSpace,
   step: TpeStep,
+  cache?: JointCache,
 ): { below: Joint; above: Joint; names: string[]; specs: ParamSpec[] } {
   const names = Object.keys(space);
   const specs = names.map((n) => space[n] as ParamSpec);
-  const belowSet = new Set(step.below);
+  if (cache !== undefined) {
+    const key = JSON.stringify(space);
+    if (cache.space !== key) Object.assign(cache, { ...jointCache(), space: key });
+  }
   const rowOf = (trial: Parameters<typeof internalValue>[0]): Float64Array | undefined => {
     const row = new Float64Array(names.length);
     for (let p = 0; p < names.length; p++) {
@@ -277,11 +392,27 @@ export function jointMixtures(
     }
     return row;
   };
-  const below: { number: number; row: Float64Array }[] = [];
-  const above: { number: number; row: Float64Array }[] = [];
+  const belowSet = new Set(step.below);
+  const below: JointRow[] = [];
+  const above: JointRow[] = [];
   for (const o of step.store.observed) {
-    const row = rowOf(o.trial);
-    if (row !== undefined) (belowSet.has(o.number) ? below : above).push({ number: o.number, row });
+    let row = cache?.rows.get(o.number);
+    if (row === undefined) {
+      row = rowOf(o.trial) ?? null;
+      if (cache !== undefined) {
+        cache.rows.set(o.number, row);
+        const fresh = () => new Float64Array(names.length).fill(Number.NaN);
+        if (row !== null) {
+          cache.kernels.set(o.number, { sigmas: fresh(), constants: fresh() });
+          specs.forEach((spec, p) => {
+            if (spec.type === 'categorical') return;
+            cache.sorted[p] ??= { values: [], numbers: [] };
+            insertSorted(cache.sorted[p], toKernel(kernelDomain(spec), row?.[p] as number), o.number);
+          });
+        }
+      }
+    }
+    if (row !== null) (belowSet.has(o.number) ? below : above).push({ number: o.number, row });
   }
   for (const trial of step.store.running) {
     const row = rowOf(trial);
@@ -292,19 +423,14 @@ export function jointMixtures(
     step.belowWeights === undefined
       ? observationWeights(step.weights, below.length)
       : Float64Array.from(below, (b) => step.belowWeights?.get(b.number) as number);
-  const lower = jointMixture(
-    names,
-    specs,
-    below.map((b) => b.row),
-    belowWeights,
-    step.kernel,
-  );
+  const lower = jointMixture(names, specs, below, belowWeights, step.kernel, cache);
   const upper = jointMixture(
     names,
     specs,
-    above.map((a) => a.row),
+    above,
     observationWeights(step.weights, above.length),
     step.kernel,
+    cache,
   );
   return { below: lower, above: upper, names, specs };
 }
