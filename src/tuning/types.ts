@@ -136,19 +136,36 @@ export function intersectionSearchSpace(
   trials: readonly FrozenTrial[],
   states: readonly TrialState[] = ['COMPLETE'],
 ): SearchSpace {
-  let space: Map<string, ParamSpec> | undefined;
-  for (const trial of trials) {
-    if (!states.includes(trial.state)) continue;
-    if (space === undefined) {
-      space = new Map(Object.entries(trial.distributions));
-      continue;
+  const intersection = new SpaceIntersection();
+  for (const trial of trials) if (states.includes(trial.state)) intersection.add(trial);
+  return intersection.space();
+}
+
+/**
+ * {@link intersectionSearchSpace} kept incrementally: each trial is added once, as it finishes.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export class SpaceIntersection {
+  #space: Map<string, ParamSpec> | undefined;
+
+  /** Narrows the space to the parameters `trial` has with the same distribution. */
+  add(trial: FrozenTrial): void {
+    if (this.#space === undefined) {
+      this.#space = new Map(Object.entries(trial.distributions));
+      return;
     }
-    for (const [name, spec] of space) {
+    for (const [name, spec] of this.#space) {
       const other = trial.distributions[name];
-      if (other === undefined || !sameSpec(spec, other)) space.delete(name);
+      if (other === undefined || !sameSpec(spec, other)) this.#space.delete(name);
     }
   }
-  const out: SearchSpace = {};
-  for (const name of [...(space?.keys() ?? [])].sort()) out[name] = space?.get(name) as ParamSpec;
-  return out;
+
+  /** The space, in name order (empty before the first trial). */
+  space(): SearchSpace {
+    const out: SearchSpace = {};
+    for (const name of [...(this.#space?.keys() ?? [])].sort())
+      out[name] = this.#space?.get(name) as ParamSpec;
+    return out;
+  }
 }

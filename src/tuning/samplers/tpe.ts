@@ -32,7 +32,6 @@ import {
   type Params,
   type ParamValue,
   type SearchSpace,
-  sameSpec,
   sampleParam,
 } from '../space.js';
 import {
@@ -40,6 +39,7 @@ import {
   type SampleContext,
   type Sampler,
   type SamplerStudy,
+  SpaceIntersection,
   trialRandom,
 } from '../types.js';
 import { type KernelOptions, rampWeights } from './tpe-kernels.js';
@@ -130,9 +130,10 @@ const schema = z.strictObject({
 interface StudyState {
   store: ObservationStore;
   columns: Map<string, UnivariateColumn>;
-  /** Finished trials already intersected into `space`. */
+  /** Finished trials already added to `intersection`. */
   seen: Set<number>;
-  space: Map<string, ParamSpec> | undefined;
+  /** The parameters every finished trial shares. */
+  intersection: SpaceIntersection;
   /** What joint sampling keeps between trials. */
   joint: JointCache;
   belowWeights: { below: readonly number[]; weights: Map<number, number> } | undefined;
@@ -187,7 +188,7 @@ export function tpeSampler(options?: TpeSamplerOptions): Sampler {
         store,
         columns: new Map(),
         seen: new Set(),
-        space: undefined,
+        intersection: new SpaceIntersection(),
         joint: jointCache(),
         belowWeights: undefined,
       };
@@ -232,18 +233,10 @@ export function tpeSampler(options?: TpeSamplerOptions): Sampler {
       for (const t of study.trials()) {
         if ((t.state !== 'COMPLETE' && t.state !== 'PRUNED') || state.seen.has(t.number)) continue;
         state.seen.add(t.number);
-        if (state.space === undefined) {
-          state.space = new Map(Object.entries(t.distributions));
-          continue;
-        }
-        for (const [name, spec] of state.space) {
-          const other = t.distributions[name];
-          if (other === undefined || !sameSpec(spec, other)) state.space.delete(name);
-        }
+        state.intersection.add(t);
       }
       const space: SearchSpace = {};
-      for (const name of [...(state.space?.keys() ?? [])].sort()) {
-        const spec = state.space?.get(name) as ParamSpec;
+      for (const [name, spec] of Object.entries(state.intersection.space())) {
         if (!isSingleValued(spec)) space[name] = spec;
       }
       return space;
