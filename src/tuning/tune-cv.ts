@@ -20,7 +20,7 @@ import { loadNumber, type StoredNumber, storeNumber } from './study-state.js';
 import { type Trial, TrialPruned } from './trial.js';
 import { resolveSearchMetric, type TuneMetricSpec, trialScorer } from './tune-cv-metric.js';
 import { type CVDeflatedSharpe, deflateBest, ReturnsRecorder, type SharpeOptions } from './tune-cv-sharpe.js';
-import { HyperparameterTuner, type HyperparameterTunerOptions } from './tuner.js';
+import { HyperparameterTuner, type HyperparameterTunerOptions, type TunerProgress } from './tuner.js';
 import type { PrunerName } from './tuner-options.js';
 import type { FrozenTrial, StudyDirection } from './types.js';
 
@@ -79,6 +79,8 @@ export interface TuneWithCVOptions extends SplitInputs {
   concurrency?: number;
   /** Called after each finished trial with the study and the trial's record, e.g. to print a progress line. */
   callbacks?: OptimizeOptions['callbacks'];
+  /** Called after each trial with the study's `progress` event (counts, elapsed time, ETA), for progress bars. */
+  onProgress?: (progress: TunerProgress) => void;
   /** Errors of the model or metric that only fail their trial instead of stopping the search (see `optimize`). */
   catch?: OptimizeOptions['catch'];
   /**
@@ -137,6 +139,9 @@ const optionsSchema = z.strictObject({
   enqueue: z.array(z.record(z.string(), z.unknown())).optional(),
   concurrency: z.number().int().min(1).optional(),
   callbacks: z.unknown().optional(),
+  onProgress: z
+    .custom<(progress: TunerProgress) => void>((v) => typeof v === 'function', 'expected a function')
+    .optional(),
   catch: z.unknown().optional(),
   tuner: z.record(z.string(), z.unknown()).optional(),
   sharpe: z.unknown().optional(),
@@ -270,6 +275,7 @@ export async function tuneWithCV<P>(
       : {}),
     ...(parsed.studyName !== undefined ? { studyName: parsed.studyName } : {}),
   });
+  if (parsed.onProgress !== undefined) study.on('progress', parsed.onProgress);
   for (const params of (parsed.enqueue ?? []) as Params[])
     await study.enqueueTrial(params, { skipIfExists: true });
   const paramsOf = new Map<number, P>();

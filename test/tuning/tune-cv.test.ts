@@ -384,6 +384,30 @@ describe('tuneWithCV and the study loop', () => {
     expect(seen).toEqual([0, 1]);
   });
 
+  it("sends the study's progress events to onProgress, with counts and an ETA", async () => {
+    const events: {
+      completed: number;
+      total: number | undefined;
+      etaMs: number | undefined;
+      trial: number;
+    }[] = [];
+    await tuneWithCV((p) => biased(p.bias), { bias: { type: 'float', low: 0, high: 1 } }, X, y, {
+      cv: expanding,
+      metric: 'mae',
+      nTrials: 4,
+      onProgress: (p) =>
+        events.push({ completed: p.completed, total: p.total, etaMs: p.etaMs, trial: p.trial.number }),
+    });
+    expect(events.map((e) => [e.completed, e.total, e.trial])).toEqual([
+      [1, 4, 0],
+      [2, 4, 1],
+      [3, 4, 2],
+      [4, 4, 3],
+    ]);
+    expect(events.every((e) => typeof e.etaMs === 'number' && e.etaMs >= 0)).toBe(true);
+    expect((events.at(-1) as { etaMs: number }).etaMs).toBe(0);
+  });
+
   it('says so when no trial completed, the model errors being caught', async () => {
     const broken = (): Model => ({ fit: () => undefined, predict: (rows) => rows.map(() => Number.NaN) });
     const error = await rejection(
@@ -441,6 +465,14 @@ describe('tuneWithCV input checks', () => {
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe(
       'Invalid tuneWithCV options: nTrials: Too small: expected number to be >=1 (received 0)',
+    );
+  });
+
+  it('needs onProgress to be a function', async () => {
+    const error = await rejection(tuneWithCV(factory, space, X, y, { ...ok, onProgress: 'log' as never }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe(
+      'Invalid tuneWithCV options: onProgress: expected a function (received "log")',
     );
   });
 
