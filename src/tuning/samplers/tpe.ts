@@ -1,6 +1,6 @@
 /**
  * The Tree-structured Parzen Estimator sampler (Bergstra et al., "Algorithms for Hyper-Parameter Optimization",
- * NeurIPS 2011) with Optuna 3.1's algorithm and defaults (`optuna.samplers.TPESampler`): independent or multivariate,
+ * NeurIPS 2011) with Optuna 3.1's algorithm (`optuna.samplers.TPESampler`): independent or multivariate,
  * the constant liar for parallel trials, multi-objective TPE and constraints.
  *
  * Two defaults differ from Optuna 3.1's, chosen on the tuning benchmark (seven test functions, 100 trials, median
@@ -14,10 +14,10 @@
  * - candidates are scored with true densities (`optuna31Density: false`): each continuous kernel's −ln σ, which
  *   Optuna 3.1 leaves out and later versions put back, is kept, as kernels of different widths must be.
  *
- * Over seeds 0–29 this is at least as good as Optuna 3.1's TPE on six of the seven functions (Branin level) and far
- * better on Rosenbrock-4D and Levy-5D, where Optuna 3.1's settings (also ours with them) were worse on four. With
- * `{ multivariate: false, optuna31Density: true }` the sampler is Optuna 3.1's: its draws match Optuna's in
- * distribution (two-sample KS tests against Optuna's draws).
+ * Over seeds 0–29 these defaults are at least as good as Optuna 3.1's TPE on six of the seven functions (Branin
+ * level) and clearly better on Hartmann6, Rosenbrock-4D, Ackley-5D and Levy-5D, while our TPE at Optuna 3.1's
+ * settings agrees with Optuna's within the seed-to-seed spread. With `{ multivariate: false, optuna31Density: true }`
+ * the sampler is Optuna 3.1's: its draws match Optuna's in distribution (two-sample KS tests against Optuna's draws).
  *
  * @module
  */
@@ -141,23 +141,24 @@ interface StudyState {
 
 /**
  * The TPE sampler, with Optuna 3.1's `TPESampler` algorithm: after `nStartupTrials` random trials, the parameters
- * every finished trial shares are drawn jointly (each other one on its own) from a Parzen estimator l(x) of the best
- * `gamma(n)` trials, keeping of `nEiCandidates` draws the one that maximises
- * l(x)/g(x), where g(x) models the other trials. Maximised objectives are negated; pruned trials rank after
- * complete ones by their last reported value and step; with constraints, feasible trials rank first and infeasible
- * ones by total violation; with several objectives the good group is chosen by nondomination rank and hypervolume
- * (MOTPE) and weighted by hypervolume contribution.
+ * every finished trial shares are drawn jointly (each other one on its own) from a Parzen estimator l(x) of the
+ * best `gamma(n)` trials, keeping of `nEiCandidates` draws the one that maximises l(x)/g(x), where g(x) models the
+ * other trials. Maximised objectives are negated; pruned trials rank after complete ones by their last reported
+ * value and step; with constraints, feasible trials rank first and infeasible ones by total violation; with several
+ * objectives the good group is chosen by nondomination rank and hypervolume (MOTPE) and weighted by hypervolume
+ * contribution.
  *
  * The sampler keeps, per study, its trials sorted per parameter as they finish (for joint sampling also each
- * trial's values and kernel constants), so each trial costs a few linear passes over the history instead of Optuna's sorts and per-trial rebuilds. Every draw comes from
- * `trialRandom(seed, trial.number, stream)` with the parameter's name as stream (`'relative'` for joint sampling),
- * so a trial's values depend only on the seed, its number and the trials finished before it.
+ * trial's values and kernel constants), so each trial costs a few linear passes over the history instead of
+ * Optuna's sorts and per-trial rebuilds. Every draw comes from `trialRandom(seed, trial.number, stream)` with the
+ * parameter's name as stream (`'relative'` for joint sampling), so a trial's values depend only on the seed, its
+ * number and the trials finished before it.
  *
  * Differences from Optuna 3.1, besides the defaults `multivariate` and `optuna31Density` (see the module's notes;
- * `{ multivariate: false, optuna31Density: true }` is Optuna 3.1's `TPESampler()`): tied values of a numeric parameter get their bandwidths in trial order (numpy's sort
- * leaves that order unspecified); in a multivariate space, a running trial (constant liar) that lacks one of the
- * parameters is left out (Optuna 3.1 checks only the first). Optuna's `group` decomposition and
- * `warn_independent_sampling` are not offered.
+ * `{ multivariate: false, optuna31Density: true }` is Optuna 3.1's `TPESampler()`): tied values of a numeric
+ * parameter get their bandwidths in trial order (numpy's sort leaves that order unspecified); in a multivariate
+ * space, a running trial (constant liar) that lacks one of the parameters is left out (Optuna 3.1 checks only the
+ * first). Optuna's `group` decomposition and `warn_independent_sampling` are not offered.
  *
  * @param options - see {@link TpeSamplerOptions}.
  * @example
