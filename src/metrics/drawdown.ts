@@ -163,13 +163,14 @@ export class DrawdownTracker {
    */
   add(values: ArrayLike<number>, start: number, end: number, out?: Float64Array): void {
     let index = this.#index;
-    let peak = this.#peak;
+    // Unary plus keeps these float64 in the loop when the fields start as small integers (a first value of 100).
+    let peak = +this.#peak;
     let peakIndex = this.#peakIndex;
-    let worst = this.#worst;
+    let worst = +this.#worst;
     let trough = this.#trough;
     let troughPeak = this.#troughPeak;
     let recovery = this.#recovery;
-    let floor = this.#floor;
+    let floor = +this.#floor;
     for (let i = start; i < end; i++) {
       const v = values[i] as number;
       index++;
