@@ -186,10 +186,7 @@ export function univariateMixture(
     outMus[m] = 0.5 * (low + high);
     sigmas[m] = high - low;
   }
-  const w = new Float64Array(size);
-  w.set(weights);
-  if (prior) w[m] = options.priorWeight;
-  normalise(w);
+  const w = kernelWeights(weights, options);
   const coef = new Float64Array(size);
   for (let k = 0; k < size; k++) {
     const mu = outMus[k] as number;
@@ -232,11 +229,22 @@ export function rampWeights(n: number): Float64Array {
   return out;
 }
 
-/** Scales `w` to sum to 1. @internal used by the tuning module; not part of the public surface. */
-export function normalise(w: Float64Array): void {
+/**
+ * The normalised weights of a mixture's kernels: the observations' `weights`, then the prior kernel's `priorWeight`
+ * when the mixture has a prior (when asked for, and always without observations).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function kernelWeights(weights: Float64Array, options: KernelOptions): Float64Array {
+  const m = weights.length;
+  const prior = options.considerPrior || m === 0;
+  const w = new Float64Array(m + (prior ? 1 : 0));
+  w.set(weights);
+  if (prior) w[m] = options.priorWeight;
   let total = 0;
   for (const v of w) total += v;
   for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) / total;
+  return w;
 }
 
 /**
@@ -284,10 +292,7 @@ export function categoricalProbabilities(
 ): Float64Array {
   const m = observed.length;
   const prior = options.considerPrior || m === 0;
-  const w = new Float64Array(m + (prior ? 1 : 0));
-  w.set(weights);
-  if (prior) w[m] = options.priorWeight;
-  normalise(w);
+  const w = kernelWeights(weights, options);
   // Kernel i: priorWeight/(n + 1) on every choice (priorWeight/n without the prior), plus 1 on its own; normalised.
   const spread = options.priorWeight / (prior ? m + 1 : m);
   const rowTotal = choices * spread + 1;

@@ -20,12 +20,12 @@ import {
   type KernelOptions,
   kernelConstant,
   kernelDomain,
+  kernelWeights,
   type Mixture,
   neighbourBandwidths,
-  normalise,
   toKernel,
 } from './tpe-kernels.js';
-import { internalValue, observationWeights, type TpeStep } from './tpe-univariate.js';
+import { internalValue, observationWeights, SortedObservations, type TpeStep } from './tpe-univariate.js';
 
 /** Optuna's constant in front of Scott's rule. */
 const SIGMA0_MAGNITUDE = 0.2;
@@ -104,26 +104,12 @@ export interface JointCache {
   /** By trial number: per parameter, the bandwidth of its cached constant (NaN: none yet) and the constant. */
   kernels: Map<number, { sigmas: Float64Array; constants: Float64Array }>;
   /** Per numeric parameter, the cached rows' kernel-space values ascending (ties in trial order), with their trials. */
-  sorted: { values: number[]; numbers: number[] }[];
+  sorted: SortedObservations[];
 }
 
 /** An empty {@link JointCache}. @internal used by the tuning module; not part of the public surface. */
 export function jointCache(): JointCache {
   return { space: '', rows: new Map(), kernels: new Map(), sorted: [] };
-}
-
-/** Files trial `number`'s value `t` of one parameter among the sorted values, after equal ones. */
-function insertSorted(list: { values: number[]; numbers: number[] }, t: number, number: number): void {
-  let lo = 0;
-  let hi = list.values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = list.values[mid] as number;
-    if (v < t || (v === t && (list.numbers[mid] as number) < number)) lo = mid + 1;
-    else hi = mid;
-  }
-  list.values.splice(lo, 0, t);
-  list.numbers.splice(lo, 0, number);
 }
 
 /** One observation of a joint mixture: its trial number and row of internal values. */
@@ -142,7 +128,7 @@ function sortedBandwidths(
   mus: Float64Array,
   sigmas: Float64Array,
   options: KernelOptions,
-  order: { values: number[]; numbers: number[] } | undefined,
+  order: SortedObservations | undefined,
   slot: Int32Array | undefined,
 ): void {
   const m = mus.length;
@@ -150,7 +136,7 @@ function sortedBandwidths(
     const sorted = new Float64Array(m);
     const at = new Int32Array(m);
     let r = 0;
-    for (let j = 0; j < order.numbers.length && r < m; j++) {
+    for (let j = 0; j < order.count && r < m; j++) {
       const k = slot[order.numbers[j] as number] ?? -1;
       if (k < 0) continue;
       sorted[r] = order.values[j] as number;
@@ -181,10 +167,7 @@ function jointMixture(
   const m = rows.length;
   const prior = options.considerPrior || m === 0;
   const size = m + (prior ? 1 : 0);
-  const weights = new Float64Array(size);
-  weights.set(rawWeights);
-  if (prior) weights[m] = options.priorWeight;
-  normalise(weights);
+  const weights = kernelWeights(rawWeights, options);
   const sigma0 = SIGMA0_MAGNITUDE * Math.max(m, 1) ** (-1 / (names.length + 4));
   const entries = rows.map(({ number }) => cache?.kernels.get(number));
   // With every row cached, the bandwidths come from the cache's sorted values: slot maps a trial number to its row.
@@ -406,8 +389,8 @@ export function jointMixtures(
           cache.kernels.set(o.number, { sigmas: fresh(), constants: fresh() });
           specs.forEach((spec, p) => {
             if (spec.type === 'categorical') return;
-            cache.sorted[p] ??= { values: [], numbers: [] };
-            insertSorted(cache.sorted[p], toKernel(kernelDomain(spec), row?.[p] as number), o.number);
+            cache.sorted[p] ??= new SortedObservations();
+            cache.sorted[p].insert(toKernel(kernelDomain(spec), row?.[p] as number), o.number);
           });
         }
       }

@@ -96,17 +96,55 @@ function argmax(scores: Float64Array): number {
 }
 
 /**
+ * One parameter's observations in kernel space, kept ascending as they arrive (equal values in trial order, as a
+ * stable sort leaves them), with their trial numbers.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export class SortedObservations {
+  /** The values, ascending; the first `count` are in use. */
+  values = new Float64Array(64);
+  /** The trial number of each value. */
+  numbers = new Int32Array(64);
+  /** How many observations there are. */
+  count = 0;
+
+  /** Files trial `number`'s value `value` in its sorted place, after equal values of earlier trials. */
+  insert(value: number, number: number): void {
+    if (this.count === this.values.length) {
+      const values = new Float64Array(2 * this.count);
+      const numbers = new Int32Array(2 * this.count);
+      values.set(this.values);
+      numbers.set(this.numbers);
+      this.values = values;
+      this.numbers = numbers;
+    }
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.values[mid] as number;
+      if (v < value || (v === value && (this.numbers[mid] as number) < number)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.values.copyWithin(lo + 1, lo, this.count);
+    this.numbers.copyWithin(lo + 1, lo, this.count);
+    this.values[lo] = value;
+    this.numbers[lo] = number;
+    this.count++;
+  }
+}
+
+/**
  * One parameter's sorted observations and the step that samples it.
  *
  * @internal used by the tuning module; not part of the public surface.
  */
 export class UnivariateColumn {
   private readonly domain: KernelDomain | undefined;
-  private mus = new Float64Array(64);
-  private numbers = new Int32Array(64);
+  private readonly sorted = new SortedObservations();
   private massSigma = new Float64Array(0);
   private massLog = new Float64Array(0);
-  private count = 0;
   private cursor = 0;
   private rank = new Int32Array(0);
   private mask = new Uint8Array(0);
@@ -129,33 +167,8 @@ export class UnivariateColumn {
     for (; this.cursor < store.log.length; this.cursor++) {
       const o = store.log[this.cursor] as (typeof store.log)[number];
       const v = internalValue(o.trial, this.name, this.spec);
-      if (v !== undefined) this.insert(toKernel(this.domain, v), o.number);
+      if (v !== undefined) this.sorted.insert(toKernel(this.domain, v), o.number);
     }
-  }
-
-  private insert(mu: number, number: number): void {
-    if (this.count === this.mus.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.mus = grow(this.mus);
-      this.numbers = grow(this.numbers);
-    }
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = this.mus[mid] as number;
-      if (m < mu || (m === mu && (this.numbers[mid] as number) < number)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.mus.copyWithin(lo + 1, lo, this.count);
-    this.numbers.copyWithin(lo + 1, lo, this.count);
-    this.mus[lo] = mu;
-    this.numbers[lo] = number;
-    this.count++;
   }
 
   /** A flag per trial number: 1 for the good trials. */
@@ -212,15 +225,16 @@ export class UnivariateColumn {
     running.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 
     // The above group in kernel-space order: finished observations not below, merged with running trials.
-    const capacity = this.count + running.length;
+    const { values: sortedMus, numbers: sortedNumbers, count } = this.sorted;
+    const capacity = count + running.length;
     const allMus = new Float64Array(capacity);
     const allNumbers = new Int32Array(capacity);
     const belowMus: [number, number][] = [];
     let j = 0;
     let r = 0;
-    for (let i = 0; i < this.count; i++) {
-      const mu = this.mus[i] as number;
-      const number = this.numbers[i] as number;
+    for (let i = 0; i < count; i++) {
+      const mu = sortedMus[i] as number;
+      const number = sortedNumbers[i] as number;
       if (belowSet[number] === 1) {
         belowMus.push([mu, number]);
         continue;
