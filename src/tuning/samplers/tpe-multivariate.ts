@@ -25,7 +25,13 @@ import {
   neighbourBandwidths,
   toKernel,
 } from './tpe-kernels.js';
-import { internalValue, observationWeights, SortedObservations, type TpeStep } from './tpe-univariate.js';
+import {
+  argmax,
+  internalValue,
+  observationWeights,
+  SortedObservations,
+  type TpeStep,
+} from './tpe-univariate.js';
 
 /** Optuna's constant in front of Scott's rule. */
 const SIGMA0_MAGNITUDE = 0.2;
@@ -331,16 +337,8 @@ export function sampleJointly(space: SearchSpace, step: TpeStep, cache?: JointCa
   const candidates = Array.from({ length: step.candidates }, () => drawCandidate(lower, step.rng));
   const logL = jointLogPdf(lower, candidates);
   const logG = jointLogPdf(upper, candidates);
-  let best = 0;
-  for (let i = 0; i < candidates.length; i++) {
-    const score = (logL[i] as number) - (logG[i] as number);
-    if (Number.isNaN(score)) {
-      best = i;
-      break;
-    }
-    if (score > (logL[best] as number) - (logG[best] as number)) best = i;
-  }
-  const chosen = candidates[best] as Float64Array;
+  for (let i = 0; i < logL.length; i++) logL[i] = (logL[i] as number) - (logG[i] as number);
+  const chosen = candidates[argmax(logL)] as Float64Array;
   const params: Params = {};
   names.forEach((name, p) => {
     const spec = specs[p] as ParamSpec;

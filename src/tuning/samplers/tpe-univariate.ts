@@ -84,8 +84,12 @@ export function observationWeights(weights: (n: number) => ArrayLike<number>, n:
   return out;
 }
 
-/** Index of the largest score, the first on ties (numpy.argmax; a NaN score wins as in numpy). */
-function argmax(scores: Float64Array): number {
+/**
+ * Index of the largest score, the first on ties (numpy.argmax; a NaN score wins as in numpy).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function argmax(scores: Float64Array): number {
   let best = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i] as number;
