@@ -280,6 +280,8 @@ function gridStep(spec: NumericSpec): number | undefined {
  * @internal used by the tuning module; not part of the public surface yet.
  */
 export function checkCompatible(name: string, previous: ParamSpec, next: ParamSpec): void {
+  // The same fields are the same distribution once normalised too: the common case, without validating both again.
+  if (sameSpec(previous, next)) return;
   const before = normaliseSpec(name, previous);
   const now = normaliseSpec(name, next);
   if (!sameSpec(before, now)) {

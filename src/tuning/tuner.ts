@@ -144,16 +144,22 @@ export class HyperparameterTuner<
     if (this.directions.length > 1) {
       throw new MlcycleError('INVALID_ARGUMENT', 'bestTrial is for single-objective studies; use bestTrials');
     }
+    const best = this.findBest();
+    if (best === undefined) {
+      throw new MlcycleError('NOT_FOUND', `study "${this.studyName}" has no completed feasible trial yet`);
+    }
+    return copyTrial(best);
+  }
+
+  /** The best trial's record (not a copy) of a single-objective study, if any trial completed feasibly. */
+  private findBest(): FrozenTrial | undefined {
     const sign = this.directions[0] === 'maximize' ? -1 : 1;
     let best: FrozenTrial | undefined;
     for (const t of this.opened.state.trials) {
       if (t.state !== 'COMPLETE' || !isFeasible(t)) continue;
       if (best === undefined || sign * (t.value as number) < sign * (best.value as number)) best = t;
     }
-    if (best === undefined) {
-      throw new MlcycleError('NOT_FOUND', `study "${this.studyName}" has no completed feasible trial yet`);
-    }
-    return copyTrial(best);
+    return best;
   }
 
   /** The objective value of {@link HyperparameterTuner.bestTrial}. */
@@ -359,12 +365,7 @@ export class HyperparameterTuner<
   }
 
   private bestValueOrUndefined(): number | undefined {
-    if (this.directions.length > 1) return undefined;
-    try {
-      return this.bestValue;
-    } catch {
-      return undefined;
-    }
+    return this.directions.length > 1 ? undefined : this.findBest()?.value;
   }
 
   private async askWith(signal: AbortSignal, space = this.options.searchSpace): Promise<Trial<ParamsOf<S>>> {
