@@ -12,7 +12,7 @@ import { Random } from '../core/random.js';
 import { RandomForest } from '../models/trees/forest.js';
 import { type Box, fanovaImportances } from './fanova.js';
 import { type ParamSpec, type ParamValue, type SearchSpace, sameSpec, toInternal } from './space.js';
-import { type FrozenTrial, intersectionSearchSpace } from './types.js';
+import { type FrozenTrial, intersectionSearchSpace, objectiveValues } from './types.js';
 
 /** Options of {@link parameterImportance}. */
 export interface ParameterImportanceOptions {
@@ -59,17 +59,13 @@ function invalid(message: string): MlcycleError {
   return new MlcycleError('INVALID_ARGUMENT', message);
 }
 
-function valuesOf(trial: FrozenTrial): readonly number[] | undefined {
-  return trial.values ?? (trial.value === undefined ? undefined : [trial.value]);
-}
-
 /** The value to explain for each trial, from the options. */
 function targetFunction(
   completed: readonly FrozenTrial[],
   o: Options,
 ): (trial: FrozenTrial) => number | undefined {
   if (o.target !== undefined) return o.target;
-  const objectives = completed.reduce((most, t) => Math.max(most, valuesOf(t)?.length ?? 0), 0);
+  const objectives = completed.reduce((most, t) => Math.max(most, objectiveValues(t).length), 0);
   if (o.objective === undefined && objectives > 1) {
     throw invalid(
       `${WHO}: the trials have ${objectives} objective values; pass objective (an index) or target`,
@@ -79,7 +75,7 @@ function targetFunction(
   if (k >= objectives) {
     throw invalid(`${WHO}: objective ${k} is out of range; the trials have ${objectives} objective value(s)`);
   }
-  return (trial) => valuesOf(trial)?.[k];
+  return (trial) => objectiveValues(trial)[k];
 }
 
 /** The distributions of the requested parameters, in name order (Optuna's `_get_distributions`). */

@@ -11,7 +11,7 @@ import { parseOptions } from '../core/options.js';
 import { paretoFront } from './pareto.js';
 import type { TrialState } from './pruners.js';
 import type { CategoricalChoice, ParamSpec } from './space.js';
-import { type FrozenTrial, isFeasible, type StudyDirection } from './types.js';
+import { type FrozenTrial, isFeasible, objectiveValues, type StudyDirection } from './types.js';
 
 function invalid(message: string): MlcycleError {
   return new MlcycleError('INVALID_ARGUMENT', message);
@@ -23,10 +23,6 @@ const objectiveSchema = z.number().int().min(0).optional();
 /** The `COMPLETE` trials in number order. */
 function completeTrials(trials: readonly FrozenTrial[]): FrozenTrial[] {
   return trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => a.number - b.number);
-}
-
-function valuesOf(trial: FrozenTrial): readonly number[] {
-  return trial.values ?? (trial.value === undefined ? [] : [trial.value]);
 }
 
 /** The objective index to plot: required when there are several objectives, as Optuna requires a `target` then. */
@@ -88,7 +84,7 @@ export function optimizationHistory(
   const better = direction === 'minimize' ? Math.min : Math.max;
   let best = Number.NaN;
   const points = completeTrials(trials).map((trial) => {
-    const value = valuesOf(trial)[k];
+    const value = objectiveValues(trial)[k];
     if (typeof value !== 'number') {
       throw invalid(`optimizationHistory: COMPLETE trial ${trial.number} has no value for objective ${k}`);
     }
@@ -173,9 +169,9 @@ export function parallelCoordinates(
 ): ParallelCoordinatesPlot {
   const o = parseOptions(parallelSchema, options, 'parallelCoordinates options');
   const complete = completeTrials(trials);
-  const count = complete.reduce((most, t) => Math.max(most, valuesOf(t).length), 0);
+  const count = complete.reduce((most, t) => Math.max(most, objectiveValues(t).length), 0);
   const k = pickObjective('parallelCoordinates', o.objective, Math.max(count, 1));
-  const finite = complete.filter((t) => Number.isFinite(valuesOf(t)[k]));
+  const finite = complete.filter((t) => Number.isFinite(objectiveValues(t)[k]));
   const all = new Set(finite.flatMap((t) => Object.keys(t.params)));
   for (const p of o.params ?? []) {
     if (!all.has(p))
@@ -183,11 +179,11 @@ export function parallelCoordinates(
   }
   const names = [...(o.params === undefined ? all : new Set(o.params))].sort();
   const drawn = finite.filter((t) => names.every((p) => p in t.params));
-  const objectiveValues = drawn.map((t) => valuesOf(t)[k] as number);
+  const drawnValues = drawn.map((t) => objectiveValues(t)[k] as number);
   const objective = {
     name: count > 1 ? `Objective ${k}` : 'Objective Value',
-    values: objectiveValues,
-    range: rangeOf(objectiveValues),
+    values: drawnValues,
+    range: rangeOf(drawnValues),
   };
   const dimensions = drawn.length === 0 ? [] : names.map((name) => dimensionOf(name, drawn, finite));
   return { numbers: drawn.map((t) => t.number), objective, dimensions };
@@ -274,7 +270,7 @@ export function paretoFrontPlot(
   }
   const complete = completeTrials(trials);
   const point = (t: FrozenTrial): ParetoPoint => {
-    const values = valuesOf(t);
+    const values = objectiveValues(t);
     if (values.length !== m) {
       throw invalid(
         `paretoFrontPlot: trial ${t.number} has ${values.length} objective values, expected ${m}`,

@@ -125,6 +125,15 @@ export function isFeasible(trial: Pick<FrozenTrial, 'constraints'>): boolean {
 }
 
 /**
+ * A trial's objective values: `values`, or its single `value`, or none.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function objectiveValues(trial: FrozenTrial): readonly number[] {
+  return trial.values ?? (trial.value === undefined ? [] : [trial.value]);
+}
+
+/**
  * The parameters every finished trial of the given states has, each with one same distribution throughout (Optuna's
  * `IntersectionSearchSpace`), in name order. Multivariate samplers sample this space jointly; it is empty before the
  * first such trial.

@@ -14,6 +14,7 @@ import {
   type FrozenTrial,
   intersectionSearchSpace,
   isFinished,
+  objectiveValues,
   type Sampler,
   type SamplerStudy,
   type StudyDirection,
@@ -194,7 +195,7 @@ function membersOf(
   width: number | undefined,
 ): Member[] {
   return trials.map((trial) => {
-    const values = trial.values ?? (trial.value === undefined ? [] : [trial.value]);
+    const values = objectiveValues(trial);
     if (values.length !== directions.length) {
       throw invalid(
         `nsga2Sampler: trial ${trial.number} is COMPLETE with ${values.length} objective values, but the study has ${directions.length} directions`,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FrozenTrial, StudyDirection } from '../types.js';
+import { type FrozenTrial, objectiveValues, type StudyDirection } from '../types.js';
 import { splitByHypervolume } from './tpe-multi-objective.js';
 
 /**
@@ -147,8 +147,8 @@ export class ObservationStore {
   private observe(trial: FrozenTrial): Observation | undefined {
     const base = { number: trial.number, trial, violation: violationOf(trial) };
     if (trial.state === 'COMPLETE') {
-      const values = trial.values ?? (trial.value === undefined ? undefined : [trial.value]);
-      if (values === undefined || values.length !== this.signs.length) return undefined;
+      const values = objectiveValues(trial);
+      if (values.length !== this.signs.length) return undefined;
       return {
         ...base,
         stepKey: Number.NEGATIVE_INFINITY,
