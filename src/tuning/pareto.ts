@@ -162,8 +162,12 @@ export function paretoFront(
   return front;
 }
 
-/** Ascending comparison that is safe for ±Infinity (where `a - b` would give NaN). */
-function compare(a: number, b: number): number {
+/**
+ * Ascending comparison that is safe for ±Infinity (where `a - b` would give NaN).
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function compare(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

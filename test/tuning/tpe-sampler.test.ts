@@ -146,6 +146,24 @@ function ourKernels(mix: Mixture): number[][] {
   return [...rows, prior];
 }
 
+describe('the multi-objective split with infinite objective values', () => {
+  it('puts the dominating trial in the good group when both share an infinite first objective', () => {
+    const space: SearchSpace = { x: { type: 'float', low: 0, high: 1 } };
+    const trials = [complete(0, { x: 0.2 }, space, [Number.POSITIVE_INFINITY, 1])];
+    trials.push(complete(1, { x: 0.7 }, space, [Number.POSITIVE_INFINITY, 0]));
+    for (let i = 2; i < 10; i++)
+      trials.push(complete(i, { x: i / 10 }, space, [Number.POSITIVE_INFINITY, 5 + i]));
+    const step = stepOf({
+      name: 'infinite',
+      directions: ['minimize', 'minimize'],
+      trials,
+      constantLiar: false,
+    });
+    // gamma(10) = 1: trial 1 alone is nondominated (∞ = ∞, 0 < every other second value).
+    expect(step.below).toEqual([1]);
+  });
+});
+
 describe('the Parzen estimators the sampler builds, against Optuna 3.1', () => {
   const univariate = byFn('estimator').filter((c) => !(c.args as { multivariate: boolean }).multivariate);
   it.each(univariate.map((c) => [(c.args as unknown as StudyArgs).name, c] as const))('%s', (_, c) => {

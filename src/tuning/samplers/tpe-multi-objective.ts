@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { hypervolume } from '../pareto.js';
+import { compare, hypervolume } from '../pareto.js';
 import type { Observation } from './tpe-observations.js';
 
 /** Optuna's floor for a zero reference coordinate and for contributions. */
@@ -27,8 +27,8 @@ function dominates(a: readonly number[], b: readonly number[]): boolean {
 /** Lexicographic order of minimised points: a point can only be dominated by one before it. */
 function lexicographic(a: readonly number[], b: readonly number[]): number {
   for (let k = 0; k < a.length; k++) {
-    const d = (a[k] as number) - (b[k] as number);
-    if (d !== 0) return d < 0 ? -1 : 1;
+    const order = compare(a[k] as number, b[k] as number);
+    if (order !== 0) return order;
   }
   return 0;
 }
