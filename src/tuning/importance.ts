@@ -11,7 +11,15 @@ import { parseOptions } from '../core/options.js';
 import { Random } from '../core/random.js';
 import { RandomForest } from '../models/trees/forest.js';
 import { type Box, fanovaImportances } from './fanova.js';
-import { type ParamSpec, type ParamValue, type SearchSpace, sameSpec, toInternal } from './space.js';
+import {
+  isSingleValued,
+  normaliseSpec,
+  type ParamSpec,
+  type ParamValue,
+  type SearchSpace,
+  sameSpec,
+  toInternal,
+} from './space.js';
 import { type FrozenTrial, intersectionSearchSpace, objectiveValues } from './types.js';
 
 /** Options of {@link parameterImportance}. */
@@ -116,12 +124,6 @@ function spaceOf(completed: readonly FrozenTrial[], params: readonly string[] | 
       .sort()
       .map((p) => [p, space[p] as ParamSpec]),
   );
-}
-
-/** Whether a distribution allows one value only (Optuna's `single()`); such parameters score 0. */
-function isSingle(spec: ParamSpec): boolean {
-  if (spec.type === 'categorical') return spec.choices.length === 1;
-  return spec.low === spec.high || (spec.step !== undefined && spec.low + spec.step > spec.high);
 }
 
 /**
@@ -234,7 +236,10 @@ export function parameterImportance(
   const space = spaceOf(completed, o.params);
   const names = Object.keys(space);
   if (names.length === 0) return {};
-  const scored = Object.fromEntries(Object.entries(space).filter(([, spec]) => !isSingle(spec)));
+  // A distribution that allows one value only (Optuna's `single()`, on the exact step grid) scores 0.
+  const scored = Object.fromEntries(
+    Object.entries(space).filter(([name, spec]) => !isSingleValued(normaliseSpec(name, spec))),
+  );
   if (Object.keys(scored).length === 0) {
     throw invalid(`${WHO}: every parameter scored (${names.join(', ')}) has a single possible value`);
   }

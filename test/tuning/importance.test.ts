@@ -164,6 +164,21 @@ describe('parameterImportance against Optuna 3.1 get_param_importances', () => {
     expect(Object.keys(parameterImportance(study('categorical'))).sort()).toEqual(['c', 'u', 'x']);
   });
 
+  it('scores a stepped parameter with two values on an inexact grid (0.1 + 0.2 > 0.3 in floating point)', () => {
+    const space: SearchSpace = {
+      a: { type: 'float', low: 0.1, high: 0.3, step: 0.2 },
+      b: { type: 'float', low: 0, high: 1 },
+    };
+    const trials = Array.from({ length: 40 }, (_, i) => {
+      const a = i % 2 === 0 ? 0.1 : 0.3;
+      const b = ((i * 7) % 40) / 40;
+      return frozen(i, { a, b }, space, [a === 0.1 ? 0 : 10]);
+    });
+    const result = parameterImportance(trials);
+    expect(Object.keys(result)).toEqual(['a', 'b']);
+    expect(result.a).toBeGreaterThan(0.9);
+  });
+
   it('finds the log-scaled parameter as Optuna does: in raw units, where most of its range matters little', () => {
     // Optuna's fANOVA does not log the parameter: lr in [1e-5, 0.1] gets about 0.17 though its log10 drives f.
     const result = meanOverSeeds(study('log'));
