@@ -147,13 +147,13 @@ export function resolveMetrics(specs: readonly MetricSpec[]): ResolvedMetric[] {
   return specs.map((spec) => {
     let resolved: ResolvedMetric;
     if (typeof spec === 'string') {
-      if (spec in PREDICTION_METRICS) {
+      if (Object.hasOwn(PREDICTION_METRICS, spec)) {
         resolved = {
           name: spec,
           fn: PREDICTION_METRICS[spec as keyof typeof PREDICTION_METRICS],
           useProbabilities: false,
         };
-      } else if (spec in PROBABILITY_METRICS) {
+      } else if (Object.hasOwn(PROBABILITY_METRICS, spec)) {
         resolved = {
           name: spec,
           fn: PROBABILITY_METRICS[spec as keyof typeof PROBABILITY_METRICS],

@@ -84,7 +84,7 @@ export function resolveSearchMetric(
   sharpe: unknown,
 ): SearchMetric {
   const isSharpeName = (SHARPE_NAMES as readonly unknown[]).includes(spec);
-  if (typeof spec === 'string' && !isSharpeName && !(spec in METRIC_DIRECTIONS)) {
+  if (typeof spec === 'string' && !isSharpeName && !Object.hasOwn(METRIC_DIRECTIONS, spec)) {
     throw invalid(
       `Unknown metric ${JSON.stringify(spec)}: expected one of ${[...METRIC_NAMES, ...SHARPE_NAMES].join(', ')}, or { name, fn, direction }`,
     );

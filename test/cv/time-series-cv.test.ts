@@ -153,6 +153,10 @@ describe('TimeSeriesCV.validate', () => {
     expect((await rejection(cv.validate(meanModel, X, y, { metrics: ['maee' as never] }))).message).toMatch(
       /^Unknown metric "maee": expected one of mae, mse, rmse, /,
     );
+    // A name of Object.prototype is no metric either.
+    expect(
+      (await rejection(cv.validate(meanModel, X, y, { metrics: ['toString' as never] }))).message,
+    ).toMatch(/^Unknown metric "toString": expected one of mae, mse, rmse, /);
     expect((await rejection(cv.validate(meanModel, X, y.slice(1), { metrics: ['mae'] }))).message).toBe(
       'X and y must have the same length, but X has 60 and y has 59',
     );

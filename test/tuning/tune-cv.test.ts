@@ -442,6 +442,14 @@ describe('tuneWithCV input checks', () => {
     );
   });
 
+  it('refuses a name of Object.prototype as a metric', async () => {
+    const error = await rejection(
+      tuneWithCV(factory, space, X, y, { ...ok, metric: 'constructor' as 'mae' }),
+    );
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^Unknown metric "constructor": expected one of mae, mse, rmse, /);
+  });
+
   it('needs a direction for a custom metric', async () => {
     const metric = {
       name: 'bias',
