@@ -133,6 +133,8 @@ export class FanovaTree {
     const weights: number[] = [];
     // Every combination of one cell per feature: the main effect is constant on each.
     const pick = new Array<number>(features.length).fill(0);
+    const slot = new Map(features.map((f, i) => [f, i]));
+    const box = Float64Array.from(features.flatMap((f) => this.box[f] as [number, number]));
     for (;;) {
       let width = 1;
       features.forEach((f, i) => {
@@ -140,7 +142,7 @@ export class FanovaTree {
         point[f] = cell.midpoints[pick[i] as number] as number;
         width *= cell.widths[pick[i] as number] as number;
       });
-      const { mean, weight } = this.averageAt(point, features);
+      const { mean, weight } = this.averageAt(point, features, slot, box);
       values.push(mean);
       weights.push(weight * width);
       let i = features.length - 1;
@@ -155,15 +157,18 @@ export class FanovaTree {
   /**
    * The tree averaged over every feature but `features`, at the values `point` gives those, with the weight Optuna's
    * `_get_marginalized_statistics` gives it: a node's volume over the volume of the box narrowed along the path to
-   * it. Only the fixed features' bounds narrow (Optuna gives the others width 1), so a region holds just theirs.
+   * it. Only the fixed features' bounds narrow (Optuna gives the others width 1), so a region holds just theirs:
+   * `box` is their bounds (low, high per feature) and `slot` each one's place in it.
    */
-  private averageAt(point: Float64Array, features: readonly number[]): { mean: number; weight: number } {
+  private averageAt(
+    point: Float64Array,
+    features: readonly number[],
+    slot: ReadonlyMap<number, number>,
+    box: Float64Array,
+  ): { mean: number; weight: number } {
     const { tree } = this;
-    const slot = new Map(features.map((f, i) => [f, i]));
     const nodes = [0];
-    const regions: Float64Array[] = [
-      Float64Array.from(features.flatMap((f) => this.box[f] as [number, number])),
-    ];
+    const regions: Float64Array[] = [box];
     let sum = 0;
     let total = 0;
     while (nodes.length > 0) {
