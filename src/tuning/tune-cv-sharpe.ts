@@ -105,15 +105,14 @@ export class ReturnsRecorder {
     const out = new Float64Array(this.folds.reduce((n, f) => n + f.length, 0));
     let at = 0;
     for (const fold of this.folds) {
-      out.set(Array.from(fold), at);
+      out.set(fold, at);
       at += fold.length;
     }
     return out;
   }
 
-  /** The annualised Sharpe ratio of the pooled returns (NaN below 2 returns). */
-  pooledSharpe(): number {
-    const r = this.pooled();
+  /** The annualised Sharpe ratio of the pooled returns, `r` when already pooled (NaN below 2 returns). */
+  pooledSharpe(r: Float64Array = this.pooled()): number {
     if (r.length < 2) return Number.NaN;
     return sharpeRatio(r, annualisation(this.settings));
   }

@@ -299,8 +299,9 @@ export async function tuneWithCV<P>(
       });
       const value = mean(scores);
       if (recorder) {
-        trial.setUserAttr('sharpe', storeNumber(recorder.pooledSharpe()));
-        best.offer(trial.number, value, recorder.pooled());
+        const pooled = recorder.pooled();
+        trial.setUserAttr('sharpe', storeNumber(recorder.pooledSharpe(pooled)));
+        best.offer(trial.number, value, pooled);
       }
       return value;
     },
