@@ -147,12 +147,6 @@ export class StudyJournal {
     await this.enqueue(() => this.replay(undefined));
   }
 
-  /** Waits until every write so far is durable; rethrows the first write that failed. */
-  async flush(): Promise<void> {
-    await this.queue;
-    if (this.failure !== undefined) throw this.failure;
-  }
-
   /** Starts beating for trial `number` (a stored study's running trial owned here). */
   async startHeartbeat(number: number): Promise<void> {
     if (this.storage === undefined || this.heartbeatMs <= 0) return;

@@ -223,14 +223,7 @@ export class HyperparameterTuner<
     if (options.skipIfExists === true && journal.state.trials.some((t) => sameValues(valuesOf(t), params))) {
       return false;
     }
-    const template: TrialTemplate = {
-      state: 'WAITING',
-      params: {},
-      distributions: {},
-      intermediateValues: [],
-      userAttrs: { ...options.userAttrs },
-      systemAttrs: { fixed_params: { ...params } },
-    };
+    const template = waitingTemplate({ fixed_params: { ...params } }, { ...options.userAttrs });
     await journal.commit({
       op: 'create',
       worker: journal.worker,
@@ -419,18 +412,11 @@ export class HyperparameterTuner<
       const failed = journal.state.trials[number] as FrozenTrial;
       const history = (failed.systemAttrs.retry_history as number[] | undefined) ?? [];
       if (!fail.applied || history.length >= o.retryFailedTrials) continue;
-      const template: TrialTemplate = {
-        state: 'WAITING',
-        params: {},
-        distributions: {},
-        intermediateValues: [],
-        userAttrs: {},
-        systemAttrs: {
-          fixed_params: { ...failed.params },
-          failed_trial: (failed.systemAttrs.failed_trial as number | undefined) ?? number,
-          retry_history: [...history, number],
-        },
-      };
+      const template = waitingTemplate({
+        fixed_params: { ...failed.params },
+        failed_trial: (failed.systemAttrs.failed_trial as number | undefined) ?? number,
+        retry_history: [...history, number],
+      });
       await journal.commit({ op: 'create', worker, at, state: 'WAITING', template });
     }
   }
@@ -546,6 +532,17 @@ export class HyperparameterTuner<
 
 function jsonCopy(key: string, value: JsonValue): JsonValue {
   return JSON.parse(toJson(value, `attribute "${key}"`)) as JsonValue;
+}
+
+/**
+ * A trial to run later (`WAITING`): nothing suggested or reported yet; `systemAttrs.fixed_params` holds its
+ * parameters.
+ */
+function waitingTemplate(
+  systemAttrs: TrialTemplate['systemAttrs'],
+  userAttrs: TrialTemplate['userAttrs'] = {},
+): TrialTemplate {
+  return { state: 'WAITING', params: {}, distributions: {}, intermediateValues: [], userAttrs, systemAttrs };
 }
 
 /** A trial's values as enqueued (its fixed parameters) or, without them, as suggested (Optuna's rule). */
