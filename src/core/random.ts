@@ -216,12 +216,12 @@ export class Random {
     }
   }
 
-  /** Shuffles `items` in place (Fisher–Yates) and returns it. */
-  shuffle<T>(items: T[]): T[] {
+  /** Shuffles `items` (an array or a typed array) in place (Fisher–Yates) and returns it. */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i);
-      const tmp = items[i] as T;
-      items[i] = items[j] as T;
+      const tmp = items[i];
+      items[i] = items[j];
       items[j] = tmp;
     }
     return items;

@@ -89,14 +89,7 @@ function expand(searchSpace: GridSamplerOptions['searchSpace']): Map<string, Cat
 function shuffled(n: number, seed: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const rng = new Random(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
-  return order;
+  return new Random(seed).shuffle(order);
 }
 
 /** How far a grid point has been taken: by no trial, by a running trial only, or by a finished trial. */
@@ -299,7 +292,7 @@ export function gridSampler(options: GridSamplerOptions): GridSampler {
     beforeTrial(study, trial) {
       pointOf(study, trial);
       // Taking the last free point ends the study at once, so that concurrent workers start no duplicate.
-      if (walk(study, study.trials()).taken.every((state) => state !== FREE)) study.stop();
+      if (walk(study, study.trials()).firstFree({}) === undefined) study.stop();
     },
     sampleIndependent({ study, trial }, name, spec) {
       const k = names.indexOf(name);
@@ -319,7 +312,7 @@ export function gridSampler(options: GridSamplerOptions): GridSampler {
     afterTrial(study, trial) {
       // The finished record may be newer than the study's copy of it.
       const trials = study.trials().map((t) => (t.number === trial.number ? trial : t));
-      if (walk(study, trials).taken.every((state) => state !== FREE)) study.stop();
+      if (walk(study, trials).firstFree({}) === undefined) study.stop();
     },
     systemAttrsFor(study, trial) {
       return { grid_id: pointOf(study, trial), search_space: optunaSpace };
