@@ -51,14 +51,20 @@ function currentRung(trial: PrunerTrial): number {
   return rung;
 }
 
-/** `minResource` for `'auto'`: the largest last step of the completed trials over 100, at least 1. */
-function estimateMinResource(trials: readonly PrunerTrial[]): number | undefined {
+/** The largest last step of the completed trials, undefined when none reported. */
+function longestCompletedStep(trials: readonly PrunerTrial[]): number | undefined {
   let longest: number | undefined;
   for (const t of trials) {
     if (t.state !== 'COMPLETE') continue;
     const last = lastStep(t);
     if (last !== undefined && (longest === undefined || last > longest)) longest = last;
   }
+  return longest;
+}
+
+/** `minResource` for `'auto'`: the largest last step of the completed trials over 100, at least 1. */
+function estimateMinResource(trials: readonly PrunerTrial[]): number | undefined {
+  const longest = longestCompletedStep(trials);
   return longest === undefined ? undefined : Math.max(Math.floor(longest / 100), 1);
 }
 
@@ -328,17 +334,27 @@ function bracketOf(brackets: Brackets, studyName: string, number: number): numbe
 export function hyperbandPruner(options: HyperbandPrunerOptions = {}): Pruner {
   const o = parseOptions(hyperbandSchema, options, 'hyperbandPruner options');
   let brackets: Brackets | undefined;
+  // Each trial's bracket, by number, for the study named `assignedIn` (brackets never change once chosen).
+  const assigned = new Map<number, number>();
+  let assignedIn: string | undefined;
+  const bracketFor = (chosen: Brackets, name: string, number: number): number => {
+    if (assignedIn !== name) {
+      assigned.clear();
+      assignedIn = name;
+    }
+    let bracket = assigned.get(number);
+    if (bracket === undefined) {
+      bracket = bracketOf(chosen, name, number);
+      assigned.set(number, bracket);
+    }
+    return bracket;
+  };
   return {
     shouldPrune(view) {
       if (brackets === undefined) {
         let maxResource = o.maxResource;
         if (maxResource === 'auto') {
-          let longest: number | undefined;
-          for (const t of view.trials) {
-            if (t.state !== 'COMPLETE') continue;
-            const last = lastStep(t);
-            if (last !== undefined && (longest === undefined || last > longest)) longest = last;
-          }
+          const longest = longestCompletedStep(view.trials);
           if (longest === undefined) return false;
           maxResource = longest + 1;
         }
@@ -355,8 +371,8 @@ export function hyperbandPruner(options: HyperbandPrunerOptions = {}): Pruner {
           'hyperbandPruner: view.studyName is required to pick brackets',
         );
       }
-      const bracket = bracketOf(chosen, name, view.trial.number);
-      const peers = view.trials.filter((t) => bracketOf(chosen, name, t.number) === bracket);
+      const bracket = bracketFor(chosen, name, view.trial.number);
+      const peers = view.trials.filter((t) => bracketFor(chosen, name, t.number) === bracket);
       return halvingDecision(view, peers, o.minResource, o.reductionFactor, bracket, o.bootstrapCount);
     },
   };
