@@ -170,6 +170,13 @@ export class SpaceIntersection {
     }
   }
 
+  /** An independent copy, to narrow further without touching this one. */
+  clone(): SpaceIntersection {
+    const copy = new SpaceIntersection();
+    if (this.#space !== undefined) copy.#space = new Map(this.#space);
+    return copy;
+  }
+
   /** The space, in name order (empty before the first trial). */
   space(): SearchSpace {
     const out: SearchSpace = {};

@@ -12,11 +12,11 @@ import { dominates } from '../pareto.js';
 import { isSingleValued, type Params, type SearchSpace } from '../space.js';
 import {
   type FrozenTrial,
-  intersectionSearchSpace,
   isFinished,
   objectiveValues,
   type Sampler,
   type SamplerStudy,
+  SpaceIntersection,
   type StudyDirection,
   trialRandom,
 } from '../types.js';
@@ -91,15 +91,22 @@ export interface Nsga2Memory {
   full: number;
   /** The generation of each trial, by number (entries past the covered trials are recomputed on every call). */
   generations: number[];
-  /** The intersection search space of the completed trials covered; `undefined` before the first. */
-  space: SearchSpace | undefined;
+  /** The intersection search space of the completed trials covered. */
+  intersection: SpaceIntersection;
   /** The elite of each generation, keyed by the members it was selected from and the number of constraints. */
   elites: { key: string; elite: Member[] }[];
 }
 
 /** An empty {@link Nsga2Memory}. @internal used by the tuning module; not part of the public surface. */
 export function nsga2Memory(): Nsga2Memory {
-  return { cursor: 0, completed: [], full: 0, generations: [], space: undefined, elites: [] };
+  return {
+    cursor: 0,
+    completed: [],
+    full: 0,
+    generations: [],
+    intersection: new SpaceIntersection(),
+    elites: [],
+  };
 }
 
 /** Places one started trial (see {@link generationsOf}); `walk` is updated. */
@@ -127,33 +134,13 @@ function usable(memory: Nsga2Memory | undefined, trials: readonly FrozenTrial[],
 /** Moves the memory's cursor over the finished trials that follow it (numbered below `limit`). */
 function advance(memory: Nsga2Memory, trials: readonly FrozenTrial[], size: number, limit: number): void {
   let i = memory.cursor;
-  const newlyCompleted: FrozenTrial[] = [];
   for (; i < trials.length; i++) {
     const t = trials[i] as FrozenTrial;
     if (t.number >= limit || !isFinished(t)) break;
     place(memory, t, size);
-    if (t.state === 'COMPLETE') newlyCompleted.push(t);
+    if (t.state === 'COMPLETE') memory.intersection.add(t);
   }
   memory.cursor = i;
-  if (newlyCompleted.length > 0) memory.space = intersectionOf(memory.space, newlyCompleted);
-}
-
-/** The intersection search space of `space` (if any) and the distributions of `completed`. */
-function intersectionOf(space: SearchSpace | undefined, completed: readonly FrozenTrial[]): SearchSpace {
-  const head = space === undefined ? [] : [frozenSpace(space)];
-  return intersectionSearchSpace([...head, ...completed]);
-}
-
-function frozenSpace(space: SearchSpace): FrozenTrial {
-  return {
-    number: -1,
-    state: 'COMPLETE',
-    params: {},
-    distributions: space,
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-  };
 }
 
 /**
@@ -269,7 +256,10 @@ export function completedSpace(
   const known = usable(memory, trials, limit);
   advance(known, trials, populationSize, limit);
   const tail = trials.slice(known.cursor).filter((t) => t.number < limit && t.state === 'COMPLETE');
-  return tail.length === 0 ? (known.space ?? {}) : intersectionOf(known.space, tail);
+  if (tail.length === 0) return known.intersection.space();
+  const intersection = known.intersection.clone();
+  for (const t of tail) intersection.add(t);
+  return intersection.space();
 }
 
 /** The NSGA-II sampler: a {@link Sampler} that can describe a trial's generation for the study's records. */
