@@ -171,8 +171,12 @@ export function compare(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The total violation of one point's constraints: the sum of its positive constraint values. */
-function violation(constraints: readonly number[]): number {
+/**
+ * The total violation of one point's constraints: the sum of its positive constraint values.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function violation(constraints: readonly number[]): number {
   let total = 0;
   for (const c of constraints) if (c > 0) total += c;
   return total;

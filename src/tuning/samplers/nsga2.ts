@@ -8,7 +8,7 @@ import { MlcycleError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import type { JsonValue } from '../../storage/types.js';
 import { crossover, type Individual, mutate, selectParents, selectSurvivors } from '../nsga2.js';
-import { dominates } from '../pareto.js';
+import { dominates, violation } from '../pareto.js';
 import { isSingleValued, type Params, type SearchSpace } from '../space.js';
 import {
   type FrozenTrial,
@@ -322,8 +322,8 @@ export function nsga2Sampler(options: Nsga2SamplerOptions = {}): Nsga2Sampler {
   /** Optuna's tournament: `a` wins only if it (constrained-)dominates `b`. */
   const beats = (ma: Member, mb: Member, directions: readonly StudyDirection[]): boolean => {
     if (ma.constraints !== undefined && mb.constraints !== undefined) {
-      const va = ma.constraints.reduce((s, c) => s + Math.max(c, 0), 0);
-      const vb = mb.constraints.reduce((s, c) => s + Math.max(c, 0), 0);
+      const va = violation(ma.constraints);
+      const vb = violation(mb.constraints);
       if (va > 0 || vb > 0) return va < vb;
     }
     return dominates(ma.values, mb.values, directions);

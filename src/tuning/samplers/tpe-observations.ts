@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { violation } from '../pareto.js';
 import { type FrozenTrial, objectiveValues, type StudyDirection } from '../types.js';
 import { splitByHypervolume } from './tpe-multi-objective.js';
 
@@ -27,10 +29,7 @@ export interface Observation {
 }
 
 function violationOf(trial: FrozenTrial): number {
-  if (trial.constraints === undefined) return Number.POSITIVE_INFINITY;
-  let total = 0;
-  for (const c of trial.constraints) if (c > 0) total += c;
-  return total;
+  return trial.constraints === undefined ? Number.POSITIVE_INFINITY : violation(trial.constraints);
 }
 
 /** Optuna's score of a pruned trial: its last reported value, ranked after complete trials and by step. */
