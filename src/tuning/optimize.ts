@@ -101,19 +101,10 @@ export async function runOptimize(
       result = error instanceof TrialPruned ? 'PRUNED' : 'FAIL';
       if (result === 'FAIL') thrown = { error };
     }
-    let record: FrozenTrial;
-    if (thrown !== undefined) {
-      hooks.failed(trial, thrown.error);
-      record = await tuner.tell(trial, 'FAIL');
-      if (!caught(o.catch, thrown.error)) failure ??= thrown;
-    } else {
-      try {
-        record = await tuner.tell(trial, result);
-      } catch (error) {
-        failure ??= { error };
-        return;
-      }
-    }
+    if (thrown !== undefined) hooks.failed(trial, thrown.error);
+    // A failing tell ends this run; the worker records its error.
+    const record = await tuner.tell(trial, result);
+    if (thrown !== undefined && !caught(o.catch, thrown.error)) failure ??= thrown;
     completed++;
     for (const callback of o.callbacks) await callback(tuner, record);
     // The progress payload looks up the best trial: build it only for listeners.

@@ -28,7 +28,8 @@ export function tellOutcome(
   if (result === 'PRUNED') {
     // As Optuna: a pruned trial keeps its last intermediate value as its value, unless that is NaN.
     const steps = Object.keys(trial.intermediateValues).map(Number);
-    const last = steps.length === 0 ? undefined : trial.intermediateValues[Math.max(...steps)];
+    const last =
+      steps.length === 0 ? undefined : trial.intermediateValues[steps.reduce((a, b) => Math.max(a, b))];
     const values = last === undefined || Number.isNaN(last) ? undefined : [last];
     return {
       state: 'PRUNED',
