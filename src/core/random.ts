@@ -217,12 +217,13 @@ export class Random {
   }
 
   /** Shuffles `items` (an array or a typed array) in place (Fisher–Yates) and returns it. */
-  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
-    for (let i = items.length - 1; i > 0; i--) {
+  shuffle<A extends unknown[] | Uint32Array>(items: A): A {
+    const a = items as unknown[];
+    for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(0, i);
-      const tmp = items[i];
-      items[i] = items[j];
-      items[j] = tmp;
+      const tmp = a[i];
+      a[i] = a[j];
+      a[j] = tmp;
     }
     return items;
   }
