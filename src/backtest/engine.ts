@@ -447,7 +447,7 @@ export function simulate(
   return {
     series,
     finalEquity: equity,
-    moments: { ...simulator.moments.moments(), growth: equity / options.initialCapital },
+    moments: simulator.moments.moments(equity / options.initialCapital),
     drawdown: simulator.drawdown.result(),
     trades: ledger.trades,
     totalCosts: ledger.totalCosts,
@@ -483,7 +483,7 @@ export function buyAndHold(close: Float64Array, mar: number): Pick<Simulation, '
   const drawdown = new DrawdownTracker(close[0] as number);
   addPriceReturns(close, moments, drawdown);
   return {
-    moments: { ...moments.moments(), growth: (close[n - 1] as number) / (close[0] as number) },
+    moments: moments.moments((close[n - 1] as number) / (close[0] as number)),
     drawdown: drawdown.result(),
   };
 }

@@ -79,8 +79,18 @@ export function backtestStats(
   settings: StatsSettings,
 ): BacktestStats {
   const trades = tradeStats(simulation.trades);
+  const path = performanceStats(simulation, periods, settings);
+  // Written out rather than spread: spreading an object into a literal this size costs tens of microseconds in V8,
+  // which a sweep pays on every row.
   return {
-    ...performanceStats(simulation, periods, settings),
+    totalReturn: path.totalReturn,
+    cagr: path.cagr,
+    annualVolatility: path.annualVolatility,
+    sharpe: path.sharpe,
+    sortino: path.sortino,
+    calmar: path.calmar,
+    maxDrawdown: path.maxDrawdown,
+    maxDrawdownDuration: path.maxDrawdownDuration,
     finalEquity: simulation.finalEquity,
     trades: simulation.trades.length,
     winRate: trades.winRate,

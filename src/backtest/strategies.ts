@@ -21,6 +21,67 @@ const paramsSchema = z
   .refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
 
 /**
+ * The parameters, checked: by hand for the well-formed sets a sweep sends by the thousand, by the schema (for its
+ * messages) otherwise.
+ */
+function parseParams(params: MovingAverageCrossoverParams): Required<MovingAverageCrossoverParams> {
+  const { fast, slow, allowShort = false } = params ?? {};
+  const wellFormed =
+    typeof params === 'object' &&
+    params !== null &&
+    Object.keys(params).every((key) => key === 'fast' || key === 'slow' || key === 'allowShort') &&
+    Number.isInteger(fast) &&
+    Number.isInteger(slow) &&
+    fast >= 1 &&
+    fast < slow &&
+    typeof allowShort === 'boolean';
+  return wellFormed
+    ? { fast, slow, allowShort }
+    : parseOptions(paramsSchema, params, 'movingAverageCrossover parameters');
+}
+
+/**
+ * Simple moving averages of the closes by window length, each taken from one cumulative sum of the closes as
+ * `numpy.cumsum`-based rolling means are (mean[i] = (cs[i + 1] − cs[i + 1 − w]) / w), and kept once computed.
+ */
+class RollingMeans {
+  readonly #cumulative: Float64Array;
+  readonly #means = new Map<number, Float64Array>();
+
+  constructor(close: ArrayLike<number>) {
+    const n = close.length;
+    const cumulative = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) cumulative[i + 1] = (cumulative[i] as number) + (close[i] as number);
+    this.#cumulative = cumulative;
+  }
+
+  /** The means of window `w`, from index w − 1 on (0 before). */
+  of(w: number): Float64Array {
+    let means = this.#means.get(w);
+    if (means === undefined) {
+      const cumulative = this.#cumulative;
+      const n = cumulative.length - 1;
+      means = new Float64Array(n);
+      for (let i = w - 1; i < n; i++)
+        means[i] = ((cumulative[i + 1] as number) - (cumulative[i + 1 - w] as number)) / w;
+      this.#means.set(w, means);
+    }
+    return means;
+  }
+}
+
+/** Long (1) where the fast mean is above the slow one, `below` elsewhere from index slow − 1, 0 before. */
+function crossover(means: RollingMeans, fast: number, slow: number, below: number): Float64Array {
+  const fastMeans = means.of(fast);
+  const slowMeans = means.of(slow);
+  const n = fastMeans.length;
+  const positions = new Float64Array(n);
+  for (let i = slow - 1; i < n; i++)
+    positions[i] = (fastMeans[i] as number) > (slowMeans[i] as number) ? 1 : below;
+  return positions;
+}
+
+/**
  * The moving-average crossover rule: long (1) while the fast simple moving average of the closes is above the slow
  * one, otherwise flat (0) or short (−1); flat until the slow average has a full window. The averages are taken
  * from cumulative sums of the closes, as `numpy.cumsum`-based rolling means are, so that a sweep agrees with a
@@ -35,17 +96,22 @@ const paramsSchema = z
  * ```
  */
 export function movingAverageCrossover(bars: Bars, params: MovingAverageCrossoverParams): number[] {
-  const { fast, slow, allowShort } = parseOptions(paramsSchema, params, 'movingAverageCrossover parameters');
-  const close = bars.close;
-  const n = close.length;
-  const cumulative = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) cumulative[i + 1] = (cumulative[i] as number) + (close[i] as number);
-  const below = allowShort ? -1 : 0;
-  const positions = new Array<number>(n).fill(0);
-  for (let i = slow - 1; i < n; i++) {
-    const fastMean = ((cumulative[i + 1] as number) - (cumulative[i + 1 - fast] as number)) / fast;
-    const slowMean = ((cumulative[i + 1] as number) - (cumulative[i + 1 - slow] as number)) / slow;
-    positions[i] = fastMean > slowMean ? 1 : below;
-  }
-  return positions;
+  const { fast, slow, allowShort } = parseParams(params);
+  return Array.from(crossover(new RollingMeans(bars.close), fast, slow, allowShort ? -1 : 0));
+}
+
+/**
+ * {@link movingAverageCrossover} for many parameter sets on the same bars: the moving average of each window is
+ * computed once, and the positions come as a `Float64Array`.
+ *
+ * @internal for sweeps; not part of the public surface.
+ */
+export function prepareMovingAverageCrossover(
+  bars: Bars,
+): (params: MovingAverageCrossoverParams) => Float64Array {
+  const means = new RollingMeans(bars.close);
+  return (params) => {
+    const { fast, slow, allowShort } = parseParams(params);
+    return crossover(means, fast, slow, allowShort ? -1 : 0);
+  };
 }

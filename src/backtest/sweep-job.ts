@@ -9,7 +9,7 @@ import { MlcycleError } from '../core/errors.js';
 import { simulateRun, toPositions } from './backtester.js';
 import type { BarColumns } from './bars.js';
 import type { ResolvedBacktestOptions } from './options.js';
-import { movingAverageCrossover } from './strategies.js';
+import { movingAverageCrossover, prepareMovingAverageCrossover } from './strategies.js';
 import type { BacktestStats, Bars, PerformanceStats } from './types.js';
 
 /** Turns bars and one parameter set into target exposures, one per bar. */
@@ -32,6 +32,20 @@ export type SweepStrategy<P> = Strategy<P> | BuiltInStrategy | StrategyModule;
 const builtIn: Readonly<Record<BuiltInStrategy, Strategy<never>>> = {
   'moving-average-crossover': movingAverageCrossover as Strategy<never>,
 };
+
+/** A strategy bound to one set of bars: positions for a parameter set. */
+type BoundStrategy<P> = (params: P) => ArrayLike<number> | Promise<ArrayLike<number>>;
+
+/** Strategies with a form that serves many parameter sets on the same bars faster, with the same positions. */
+const preparers = new Map<Strategy<never>, (bars: Bars) => BoundStrategy<never>>([
+  [movingAverageCrossover as Strategy<never>, prepareMovingAverageCrossover],
+]);
+
+/** The strategy bound to `bars` for many parameter sets: its prepared form if it has one. */
+function bind<P>(strategy: Strategy<P>, bars: Bars): BoundStrategy<P> {
+  const prepare = preparers.get(strategy as Strategy<never>);
+  return prepare ? (prepare(bars) as BoundStrategy<P>) : (params) => strategy(bars, params);
+}
 
 /** Resolves a strategy that can travel to a worker (a built-in name or a module export) to its function. */
 export async function loadStrategy<P>(strategy: BuiltInStrategy | StrategyModule): Promise<Strategy<P>> {
@@ -85,6 +99,7 @@ export async function runSweepSlice<P>(
   const { bars, options, params, benchmark } = job;
   const n = bars.close.length;
   const view = barsView(bars);
+  const positionsOf = bind(strategy, view);
   const rows: BacktestStats[] = [];
   for (const set of params) {
     if (signal?.aborted) {
@@ -92,7 +107,7 @@ export async function runSweepSlice<P>(
     }
     let positions: Float64Array;
     try {
-      positions = toPositions(await strategy(view, set), n, options);
+      positions = toPositions(await positionsOf(set), n, options);
     } catch (error) {
       if (!MlcycleError.is(error)) throw error;
       throw new MlcycleError(

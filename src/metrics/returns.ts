@@ -222,11 +222,15 @@ export class ReturnAccumulator {
     ];
   }
 
-  /** The moments of the returns added so far. */
-  moments(): ReturnMoments {
+  /**
+   * The moments of the returns added so far.
+   *
+   * @param growth - the growth to report instead of ∏(1 + rᵢ), when the caller knows it exactly (an equity ratio).
+   */
+  moments(growth = this.#growth): ReturnMoments {
     const [n, mean, m2] = this.#merging();
     return {
-      growth: this.#growth,
+      growth,
       mean: n === 0 ? Number.NaN : mean,
       std: n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN,
       downside: Math.sqrt(this.#below / 4 / n),
