@@ -10,7 +10,7 @@ import {
   type ResolvedBacktestOptions,
   resolveBacktestOptions,
 } from './options.js';
-import { backtestStats, buyAndHoldStats, periodRate } from './stats.js';
+import { backtestStats, performanceStats, periodRate } from './stats.js';
 import type {
   BacktestInput,
   BacktestResult,
@@ -64,28 +64,38 @@ export interface SimulatedRun {
   columns: BacktestSeries<Float64Array> | null;
 }
 
+/** What the runs of a sweep share: the buy-and-hold benchmark and the bars' price returns. */
+export interface SharedBars {
+  benchmark: PerformanceStats;
+  /** `priceReturns` of the closes. */
+  prices: Float64Array;
+}
+
 /**
- * Simulates validated bars and positions and computes the statistics; the buy-and-hold benchmark is computed
- * unless one is given (a sweep computes it once for all its runs).
+ * Simulates validated bars and positions and computes the statistics, with the buy-and-hold benchmark unless a
+ * sweep shares it.
  */
 export function simulateRun(
   options: ResolvedBacktestOptions,
   bars: BarColumns,
   positions: Float64Array,
   withSeries: boolean,
-  benchmark?: PerformanceStats,
+  shared?: SharedBars,
 ): SimulatedRun {
   const settings = {
     periodsPerYear: options.periodsPerYear ?? inferPeriodsPerYear(bars.timestamp),
     riskFreeRate: options.riskFreeRate,
   };
-  const simulation = simulate(bars, positions, options, periodRate(settings), withSeries);
-  const { series } = simulation;
+  const periods = bars.close.length - 1;
+  const simulation = simulate(bars, positions, options, periodRate(settings), withSeries, shared?.prices);
+  const { series, buyAndHold } = simulation;
   return {
     summary: {
       trades: simulation.trades,
-      stats: backtestStats(simulation, bars.close.length - 1, settings),
-      benchmark: benchmark ?? buyAndHoldStats(bars.close, settings),
+      stats: backtestStats(simulation, periods, settings),
+      benchmark: buyAndHold
+        ? performanceStats(buyAndHold, periods, settings)
+        : (shared as SharedBars).benchmark,
       periodsPerYear: settings.periodsPerYear,
       ruinIndex: simulation.ruinIndex,
     },

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DrawdownTracker, type MaxDrawdownResult } from '../metrics/drawdown.js';
+import { DrawdownTracker, drawdownFloor, type MaxDrawdownResult } from '../metrics/drawdown.js';
 import { ReturnAccumulator, type ReturnMoments } from '../metrics/returns.js';
 import type { BarColumns } from './bars.js';
 import { hasStops, type ResolvedBacktestOptions } from './options.js';
@@ -290,12 +290,12 @@ class BarStepper {
   }
 }
 
-/** Bars simulated between two updates of the statistics, with their returns and equity in scratch arrays. */
-const BLOCK = 256;
-
 /**
- * One run's state between blocks of bars. A block runs on local copies of it, so that a bar that only holds its
- * exposure is a few multiplications; orders, stops and ruin take the general path of {@link BarStepper}.
+ * One run's state between blocks of bars. A block is one block of the return accumulator (1, 1, 2, 4, … then 256
+ * bars), whose loop sums the moments of its returns and tracks the drawdown of its equity itself, in locals, with
+ * the rules of `ReturnAccumulator` and `DrawdownTracker`: a bar that only holds its exposure is then a few
+ * multiplications, and the loop twice as fast as one that fills a block of values for them. Orders, stops and ruin
+ * take the general path of {@link BarStepper}.
  */
 class Simulator {
   equity: number;
@@ -306,14 +306,12 @@ class Simulator {
   readonly stepper: BarStepper;
   readonly moments: ReturnAccumulator;
   readonly drawdown: DrawdownTracker;
+  readonly #mar: number;
   readonly #close: Float64Array;
   readonly #positions: Float64Array;
   /** Bars holding a position take the general step when stops are set: the loop's target is then NaN. */
   readonly #stepHeld: boolean;
   readonly #series: SimulatedSeries | null;
-  /** Where a block's returns and equity go: the series, or scratch arrays indexed from the block's start. */
-  readonly #returns: Float64Array;
-  readonly #values: Float64Array;
 
   constructor(
     bars: BarColumns,
@@ -326,64 +324,105 @@ class Simulator {
     this.stepper = new BarStepper(bars, positions, options, series?.exposure ?? null);
     this.moments = new ReturnAccumulator(mar);
     this.drawdown = new DrawdownTracker(this.equity);
+    this.#mar = mar;
     this.#close = bars.close;
     this.#positions = positions;
     this.#stepHeld = hasStops(options);
     this.#series = series;
-    this.#returns = series?.returns ?? new Float64Array(BLOCK);
-    this.#values = series?.equity ?? new Float64Array(BLOCK);
   }
 
-  /** Simulates bars start..end − 1 and adds them to the statistics. */
-  block(start: number, end: number): void {
-    const close = this.#close;
+  /**
+   * Simulates bars start..end − 1, which must fit in the accumulator's block ({@link ReturnAccumulator.room}), with
+   * the close-to-close return of bar i at `prices[i − offset]`.
+   */
+  block(start: number, end: number, prices: Float64Array, offset: number): void {
     const positions = this.#positions;
-    const { ledger } = this.stepper;
-    const returns = this.#returns;
-    const values = this.#values;
-    const offset = this.#series ? 0 : start;
-    const exposure = this.#series?.exposure;
+    const { stepper } = this;
+    const series = this.#series;
+    const equitySeries = series?.equity;
+    const returnSeries = series?.returns;
+    const drawdownSeries = series?.drawdown;
+    const exposureSeries = series?.exposure;
     // Unary plus on what the loop's floats are read from (fields and calls that may hold small integers, such as an
     // integral initial capital) keeps them unboxed float64 in the loop, which halves its time.
+    const mar = +this.#mar;
+    const shift = +this.moments.shift();
+    let sum = 0;
+    let squares = 0;
+    let below = 0;
+    const path = this.drawdown.state;
+    let peak = +path.peak;
+    let peakIndex = path.peakIndex;
+    let worst = +path.worst;
+    let trough = path.trough;
+    let troughPeak = path.troughPeak;
+    let recovery = path.recovery;
+    let floor = +path.floor;
     let equity = +this.equity;
     let held = +this.#held;
     let lastTarget = +this.#lastTarget;
     let periodsInMarket = this.periodsInMarket;
     let ruined = this.ruinIndex !== null;
-    let previousClose = close[start - 1] as number;
+    // The general path's bar: its return and equity are worked out, and the hold loop records it.
+    let stepped = false;
+    let ret = 0;
     for (let i = start; i < end; i++) {
-      // The bars that hold the target (all of them once ruined), in a loop of their own with no call in it: it
-      // leaves at a bar whose target changed or that would take equity to zero, which the general step below takes.
+      // The bars that hold the target (all of them once ruined), in a loop with no call in it, which would slow it
+      // twice over: it leaves at a bar whose target changed or that would take equity to zero.
       for (; i < end; i++) {
-        if (positions[i - 1] !== lastTarget && !ruined) break;
-        const price = close[i] as number;
-        let ret = 0;
-        let next = equity;
-        if (held !== 0) {
-          ret = held * (price / previousClose - 1);
-          next = equity * (1 + ret);
-          if (!(next > 0)) break;
-          periodsInMarket++;
+        if (stepped) {
+          stepped = false;
+        } else {
+          if (positions[i - 1] !== lastTarget && !ruined) break;
+          ret = 0;
+          if (held !== 0) {
+            ret = held * (prices[i - offset] as number);
+            const next = equity * (1 + ret);
+            if (!(next > 0)) break;
+            equity = next;
+            periodsInMarket++;
+          }
         }
-        equity = next;
-        previousClose = price;
-        returns[i - offset] = ret;
-        values[i - offset] = equity;
-        if (exposure) exposure[i] = held;
+        // The return's deviation and downside, as ReturnAccumulator.add sums them.
+        const d = ret - shift;
+        sum += d;
+        squares += d * d;
+        const b = ret - mar - Math.abs(ret - mar);
+        below += b * b;
+        // The equity's drawdown, as DrawdownTracker.add tracks it (bar i is the path's value i).
+        if (equity >= peak) {
+          peak = equity;
+          peakIndex = i;
+          if (recovery < 0) recovery = i;
+          floor = drawdownFloor(peak, worst);
+        } else if (equity < floor) {
+          const drawdown = equity / peak - 1;
+          if (drawdown < worst) {
+            worst = drawdown;
+            trough = i;
+            troughPeak = peakIndex;
+            recovery = -1;
+            floor = drawdownFloor(peak, worst);
+          }
+        }
+        if (equitySeries) {
+          equitySeries[i] = equity;
+          (returnSeries as Float64Array)[i] = ret;
+          (drawdownSeries as Float64Array)[i] = equity / peak - 1;
+          (exposureSeries as Float64Array)[i] = held;
+        }
       }
       if (i === end) break;
-      const price = close[i] as number;
-      const decision = positions[i - 1] as number;
-      let ret = 0;
-      if (decision !== lastTarget && !ruined) {
+      // The general path: an order, a stop, or ruin at bar i.
+      if (positions[i - 1] !== lastTarget && !ruined) {
         const before = equity;
-        equity = +this.stepper.step(i, equity);
-        held = +ledger.held;
-        lastTarget = this.#stepHeld && held !== 0 ? Number.NaN : +this.stepper.lastTarget;
-        if (this.stepper.inMarket) periodsInMarket++;
+        equity = +stepper.step(i, equity);
+        held = +stepper.ledger.held;
+        lastTarget = this.#stepHeld && held !== 0 ? Number.NaN : +stepper.lastTarget;
+        if (stepper.inMarket) periodsInMarket++;
         ret = equity / before - 1;
-      } else if (held !== 0) {
-        ret = held * (price / previousClose - 1);
+      } else {
+        ret = held * (prices[i - offset] as number);
         equity *= 1 + ret;
         periodsInMarket++;
       }
@@ -394,17 +433,22 @@ class Simulator {
         held = 0;
         ruined = true;
       }
-      previousClose = price;
-      returns[i - offset] = ret;
-      values[i - offset] = equity;
-      if (exposure) exposure[i] = held;
+      stepped = true;
+      i--;
     }
     this.equity = equity;
     this.#held = held;
     this.#lastTarget = lastTarget;
     this.periodsInMarket = periodsInMarket;
-    this.moments.add(returns, start - offset, end - offset);
-    this.drawdown.add(values, start - offset, end - offset, this.#series?.drawdown);
+    this.moments.addSums(end - start, sum, squares, below);
+    path.index = end - 1;
+    path.peak = peak;
+    path.peakIndex = peakIndex;
+    path.worst = worst;
+    path.trough = trough;
+    path.troughPeak = troughPeak;
+    path.recovery = recovery;
+    path.floor = floor;
   }
 
   /** Equity is gone at bar i: the open trade lost everything, and the account stays empty. */
@@ -416,10 +460,77 @@ class Simulator {
   }
 }
 
+/** The moments and drawdown of a path: what the headline statistics are computed from. */
+export type PathStats = Pick<Simulation, 'moments' | 'drawdown'>;
+
+/**
+ * Buying and holding the bars close to close without costs, a block of the accumulator at a time: the benchmark
+ * of every run, the same path as {@link simulate} holding an exposure of 1 from the first close. Each block's
+ * close-to-close returns stay in `returns` (bar i at i − start) for a simulation of the same block to read.
+ */
+class BuyAndHold {
+  readonly returns = new Float64Array(256);
+  readonly moments: ReturnAccumulator;
+  readonly drawdown: DrawdownTracker;
+  readonly #close: Float64Array;
+
+  constructor(close: Float64Array, mar: number) {
+    this.#close = close;
+    this.moments = new ReturnAccumulator(mar);
+    this.drawdown = new DrawdownTracker(close[0] as number);
+  }
+
+  /** Adds bars start..end − 1, which must fit in the accumulator's block. */
+  block(start: number, end: number): void {
+    const close = this.#close;
+    const returns = this.returns;
+    for (let i = start; i < end; i++)
+      returns[i - start] = (close[i] as number) / (close[i - 1] as number) - 1;
+    this.moments.add(returns, 0, end - start);
+    this.drawdown.add(close, start, end);
+  }
+
+  result(): PathStats {
+    const close = this.#close;
+    return {
+      moments: this.moments.moments((close[close.length - 1] as number) / (close[0] as number)),
+      drawdown: this.drawdown.result(),
+    };
+  }
+}
+
+/**
+ * The close-to-close return of every bar, `close[i] / close[i − 1] − 1` at index i (0 at index 0): what the runs
+ * of a sweep share.
+ */
+export function priceReturns(close: Float64Array): Float64Array {
+  const returns = new Float64Array(close.length);
+  for (let i = 1; i < close.length; i++) returns[i] = (close[i] as number) / (close[i - 1] as number) - 1;
+  return returns;
+}
+
+/** The benchmark of {@link simulate}: buying and holding the bars (see `BuyAndHold`). */
+export function buyAndHold(close: Float64Array, mar: number): PathStats {
+  const path = new BuyAndHold(close, mar);
+  for (let start = 1; start < close.length; ) {
+    const end = Math.min(start + path.moments.room(), close.length);
+    path.block(start, end);
+    start = end;
+  }
+  return path.result();
+}
+
+/** A simulation and the buy-and-hold benchmark worked out beside it (`null` when the price returns were given). */
+export interface SimulationWithBenchmark extends Simulation {
+  buyAndHold: PathStats | null;
+}
+
 /**
  * Runs the simulation; inputs are already validated. The statistics are the same with and without series.
  *
  * @param mar - the per-period rate the downside deviation is measured below.
+ * @param prices - the bars' {@link priceReturns}, when already known (a sweep's runs share them); otherwise the
+ * simulation works them out a block at a time with the buy-and-hold benchmark.
  */
 export function simulate(
   bars: BarColumns,
@@ -427,7 +538,8 @@ export function simulate(
   options: ResolvedBacktestOptions,
   mar: number,
   withSeries: boolean,
-): Simulation {
+  prices?: Float64Array,
+): SimulationWithBenchmark {
   const { close } = bars;
   const n = close.length;
   const series: SimulatedSeries | null = withSeries
@@ -440,7 +552,18 @@ export function simulate(
     : null;
   const simulator = new Simulator(bars, positions, options, mar, series);
   if (series) series.equity[0] = options.initialCapital;
-  for (let start = 1; start < n; start += BLOCK) simulator.block(start, Math.min(start + BLOCK, n));
+  const benchmark = prices ? null : new BuyAndHold(close, mar);
+  // Both accumulators take blocks of the same sizes, so one block of bars is one block of each.
+  for (let start = 1; start < n; ) {
+    const end = Math.min(start + simulator.moments.room(), n);
+    if (benchmark) {
+      benchmark.block(start, end);
+      simulator.block(start, end, benchmark.returns, start);
+    } else {
+      simulator.block(start, end, prices as Float64Array, 0);
+    }
+    start = end;
+  }
   const { ledger } = simulator.stepper;
   const { equity } = simulator;
   if (ledger.trade) ledger.close(n - 1, close[n - 1] as number, 'end', equity, 0);
@@ -454,36 +577,6 @@ export function simulate(
     traded: ledger.traded,
     periodsInMarket: simulator.periodsInMarket,
     ruinIndex: simulator.ruinIndex,
-  };
-}
-
-/**
- * Adds the close-to-close returns to `moments` and the closes to `drawdown`, a block at a time. A function of its
- * own, so that the loop, optimised while it runs, is not thrown away by the code after it (which has not run yet).
- */
-function addPriceReturns(close: Float64Array, moments: ReturnAccumulator, drawdown: DrawdownTracker): void {
-  const n = close.length;
-  const returns = new Float64Array(BLOCK);
-  for (let start = 1; start < n; start += BLOCK) {
-    const end = Math.min(start + BLOCK, n);
-    for (let i = start; i < end; i++)
-      returns[i - start] = (close[i] as number) / (close[i - 1] as number) - 1;
-    moments.add(returns, 0, end - start);
-    drawdown.add(close, start, end);
-  }
-}
-
-/**
- * Moments and drawdown of buying and holding the bars close to close without costs: the benchmark of every run,
- * the same path as {@link simulate} holding an exposure of 1 from the first close.
- */
-export function buyAndHold(close: Float64Array, mar: number): Pick<Simulation, 'moments' | 'drawdown'> {
-  const n = close.length;
-  const moments = new ReturnAccumulator(mar);
-  const drawdown = new DrawdownTracker(close[0] as number);
-  addPriceReturns(close, moments, drawdown);
-  return {
-    moments: moments.moments((close[n - 1] as number) / (close[0] as number)),
-    drawdown: drawdown.result(),
+    buyAndHold: benchmark?.result() ?? null,
   };
 }

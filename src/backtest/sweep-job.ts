@@ -6,11 +6,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { MlcycleError } from '../core/errors.js';
-import { simulateRun, toPositions } from './backtester.js';
+import { type SharedBars, simulateRun, toPositions } from './backtester.js';
 import type { BarColumns } from './bars.js';
 import type { ResolvedBacktestOptions } from './options.js';
 import { movingAverageCrossover, prepareMovingAverageCrossover } from './strategies.js';
-import type { BacktestStats, Bars, PerformanceStats } from './types.js';
+import type { BacktestStats, Bars } from './types.js';
 
 /** Turns bars and one parameter set into target exposures, one per bar. */
 export type Strategy<P> = (bars: Bars, params: P) => ArrayLike<number> | Promise<ArrayLike<number>>;
@@ -77,7 +77,7 @@ export interface SweepJob<P> {
   options: ResolvedBacktestOptions;
   strategy: BuiltInStrategy | StrategyModule;
   params: P[];
-  benchmark: PerformanceStats;
+  shared: SharedBars;
 }
 
 /** Validated bar columns as the {@link Bars} a strategy receives. */
@@ -96,7 +96,7 @@ export async function runSweepSlice<P>(
   strategy: Strategy<P>,
   signal?: AbortSignal,
 ): Promise<BacktestStats[]> {
-  const { bars, options, params, benchmark } = job;
+  const { bars, options, params, shared } = job;
   const n = bars.close.length;
   const view = barsView(bars);
   const positionsOf = bind(strategy, view);
@@ -119,7 +119,7 @@ export async function runSweepSlice<P>(
         },
       );
     }
-    rows.push(simulateRun(options, bars, positions, false, benchmark).summary.stats);
+    rows.push(simulateRun(options, bars, positions, false, shared).summary.stats);
   }
   return rows;
 }

@@ -4,8 +4,9 @@ import { variance } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 import { runInWorkers } from '../core/worker-pool.js';
 import { type DeflatedSharpeResult, deflatedSharpeRatio } from '../metrics/sharpe-inference.js';
-import { simulateRun, toPositions } from './backtester.js';
+import { type SharedBars, simulateRun, toPositions } from './backtester.js';
 import { inferPeriodsPerYear, toBarColumns } from './bars.js';
+import { priceReturns } from './engine.js';
 import { type BacktestOptions, hasStops, resolveBacktestOptions } from './options.js';
 import { buyAndHoldStats } from './stats.js';
 import { barsView, loadStrategy, runSweepSlice, type SweepJob, type SweepStrategy } from './sweep-job.js';
@@ -168,7 +169,10 @@ export async function sweep<P extends object>(
   });
   const periodsPerYear = settings.periodsPerYear ?? inferPeriodsPerYear(columns.timestamp);
   const resolved = { ...settings, periodsPerYear };
-  const benchmark = buyAndHoldStats(columns.close, { periodsPerYear, riskFreeRate: settings.riskFreeRate });
+  const shared: SharedBars = {
+    benchmark: buyAndHoldStats(columns.close, { periodsPerYear, riskFreeRate: settings.riskFreeRate }),
+    prices: priceReturns(columns.close),
+  };
   const sets = combinations(grid).filter((set) => options.filter?.(set) ?? true);
   if (sets.length === 0) {
     throw new MlcycleError(
@@ -176,7 +180,7 @@ export async function sweep<P extends object>(
       'sweep has no parameter set to run: the filter rejected them all',
     );
   }
-  const job: Omit<SweepJob<P>, 'strategy'> = { bars: columns, options: resolved, params: sets, benchmark };
+  const job: Omit<SweepJob<P>, 'strategy'> = { bars: columns, options: resolved, params: sets, shared };
   if (parsed.workers > 1 && typeof strategy === 'function') {
     throw new MlcycleError(
       'INVALID_ARGUMENT',
@@ -214,13 +218,13 @@ export async function sweep<P extends object>(
       rows,
       async (params) => {
         const positions = toPositions(await fn(barsView(columns), params), columns.close.length, resolved);
-        const { columns: series } = simulateRun(resolved, columns, positions, true, benchmark);
+        const { columns: series } = simulateRun(resolved, columns, positions, true, shared);
         return (series as BacktestSeries<Float64Array>).returns.subarray(1);
       },
       resolved.periodsPerYear,
       resolved.riskFreeRate,
     ),
-    benchmark,
+    benchmark: shared.benchmark,
   };
 }
 

@@ -143,17 +143,18 @@ const BLOCK = 256;
 export class ReturnAccumulator {
   readonly #mar: number;
   #growth = 1;
-  /** Σ(2·min(r − mar, 0))² over every value. */
+  /** Σ(2·min(r − mar, 0))² over the merged values. */
   #below = 0;
   /** Values merged, their mean and sum of squared deviations. */
   #merged = 0;
   #mean = 0;
   #m2 = 0;
-  /** The block being summed: its values, its shift, and the sums of their deviations from it. */
+  /** The block being summed: its values, its shift, the sums of their deviations from it, and their Σb². */
   #inBlock = 0;
   #shift = 0;
   #sum = 0;
   #squares = 0;
+  #blockBelow = 0;
 
   /** @param mar - the minimum acceptable return of the downside deviation. */
   constructor(mar: number) {
@@ -163,25 +164,50 @@ export class ReturnAccumulator {
   /** Adds `r[start..end)`; how the values are split into calls does not change the result. */
   add(r: ArrayLike<number>, start: number, end: number): void {
     for (let from = start; from < end; ) {
-      // Blocks grow 1, 1, 2, 4, … up to BLOCK, so each is summed against the running mean of everything before
-      // it: a first value far from the rest (a spike, then flat returns) then costs no precision.
-      const capacity = Math.min(BLOCK, Math.max(1, this.#merged));
-      const to = Math.min(end, from + capacity - this.#inBlock);
+      const to = Math.min(end, from + this.room());
       this.#sumBlock(r, from, to);
       from = to;
-      if (this.#inBlock === capacity) this.#merge();
     }
+  }
+
+  /**
+   * The values the current block takes before it is merged. Blocks grow 1, 1, 2, 4, … up to 256, so each is summed
+   * against the running mean of everything before it: a first value far from the rest (a spike, then flat
+   * returns) then costs no precision.
+   */
+  room(): number {
+    return Math.min(BLOCK, Math.max(1, this.#merged)) - this.#inBlock;
+  }
+
+  /** What the deviations of the current block's values are taken from: the running mean when the block began. */
+  shift(): number {
+    // The first block holds one value, whose mean and squared deviations come out exactly the same from any shift.
+    return this.#inBlock === 0 ? this.#mean : this.#shift;
+  }
+
+  /**
+   * Adds `count` values (at most {@link room}) summed by the caller, as `add` sums them: Σd and Σd² of their
+   * deviations d = v − {@link shift}, and Σb² of b = v − mar − |v − mar|. Their growth is not tracked: the caller
+   * passes it to {@link moments}.
+   */
+  addSums(count: number, sum: number, squares: number, below: number): void {
+    this.#shift = this.shift();
+    this.#sum += sum;
+    this.#squares += squares;
+    this.#blockBelow += below;
+    this.#inBlock += count;
+    if (this.room() === 0) this.#merge();
   }
 
   /** Adds values that all fall in the current block. */
   #sumBlock(r: ArrayLike<number>, start: number, end: number): void {
-    if (this.#inBlock === 0) this.#shift = this.#merged === 0 ? (r[start] as number) : this.#mean;
+    this.#shift = this.shift();
     const mar = this.#mar;
     const shift = this.#shift;
     let growth = this.#growth;
     let sum = this.#sum;
     let squares = this.#squares;
-    let below = this.#below;
+    let below = this.#blockBelow;
     for (let i = start; i < end; i++) {
       const v = r[i] as number;
       growth *= 1 + v;
@@ -195,15 +221,18 @@ export class ReturnAccumulator {
     this.#growth = growth;
     this.#sum = sum;
     this.#squares = squares;
-    this.#below = below;
+    this.#blockBelow = below;
     this.#inBlock += end - start;
+    if (this.room() === 0) this.#merge();
   }
 
   #merge(): void {
     [this.#merged, this.#mean, this.#m2] = this.#merging();
+    this.#below += this.#blockBelow;
     this.#inBlock = 0;
     this.#sum = 0;
     this.#squares = 0;
+    this.#blockBelow = 0;
   }
 
   /** Count, mean and sum of squared deviations with the current block merged in. */
@@ -233,7 +262,7 @@ export class ReturnAccumulator {
       growth,
       mean: n === 0 ? Number.NaN : mean,
       std: n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN,
-      downside: Math.sqrt(this.#below / 4 / n),
+      downside: Math.sqrt((this.#below + this.#blockBelow) / 4 / n),
     };
   }
 }
