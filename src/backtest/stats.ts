@@ -1,4 +1,4 @@
-import { annualGrowth, perPeriodRate, profitFactor, winRate } from '../metrics/returns.js';
+import { annualGrowth, perPeriodRate } from '../metrics/returns.js';
 import { buyAndHold, type Simulation } from './engine.js';
 import type { BacktestStats, PerformanceStats, Trade } from './types.js';
 
@@ -37,6 +37,10 @@ export function performanceStats(
   };
 }
 
+/**
+ * The trade statistics, with the metrics module's conventions (`winRate`: wins among the trades with a non-zero
+ * return; `profitFactor`: gains over losses), in one pass over the trades without copying their returns.
+ */
 function tradeStats(trades: readonly Trade[]) {
   if (trades.length === 0) {
     const none = Number.NaN;
@@ -49,22 +53,31 @@ function tradeStats(trades: readonly Trade[]) {
       averageBarsHeld: none,
     };
   }
-  const returns = new Float64Array(trades.length);
   let barsHeld = 0;
   let best = Number.NEGATIVE_INFINITY;
   let worst = Number.POSITIVE_INFINITY;
   let total = 0;
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i] as Trade;
-    returns[i] = t.return;
-    total += t.return;
-    barsHeld += t.barsHeld;
-    if (t.return > best) best = t.return;
-    if (t.return < worst) worst = t.return;
+  let wins = 0;
+  let decided = 0;
+  let gains = 0;
+  let losses = 0;
+  for (const trade of trades) {
+    const r = trade.return;
+    total += r;
+    barsHeld += trade.barsHeld;
+    if (r > best) best = r;
+    if (r < worst) worst = r;
+    if (r > 0) {
+      wins++;
+      gains += r;
+    } else {
+      losses -= r;
+    }
+    if (r !== 0) decided++;
   }
   return {
-    winRate: winRate(returns),
-    profitFactor: profitFactor(returns),
+    winRate: decided === 0 ? Number.NaN : wins / decided,
+    profitFactor: gains / losses,
     expectancy: total / trades.length,
     bestTrade: best,
     worstTrade: worst,

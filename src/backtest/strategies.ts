@@ -70,12 +70,22 @@ class RollingMeans {
   }
 }
 
-/** Long (1) where the fast mean is above the slow one, `below` elsewhere from index slow − 1, 0 before. */
-function crossover(means: RollingMeans, fast: number, slow: number, below: number): Float64Array {
+/**
+ * Long (1) where the fast mean is above the slow one, `below` elsewhere from index slow − 1, 0 before; written to
+ * `out` when given (which is then returned).
+ */
+function crossover(
+  means: RollingMeans,
+  fast: number,
+  slow: number,
+  below: number,
+  out?: Float64Array,
+): Float64Array {
   const fastMeans = means.of(fast);
   const slowMeans = means.of(slow);
   const n = fastMeans.length;
-  const positions = new Float64Array(n);
+  const positions = out ?? new Float64Array(n);
+  positions.fill(0, 0, slow - 1);
   for (let i = slow - 1; i < n; i++)
     positions[i] = (fastMeans[i] as number) > (slowMeans[i] as number) ? 1 : below;
   return positions;
@@ -102,7 +112,7 @@ export function movingAverageCrossover(bars: Bars, params: MovingAverageCrossove
 
 /**
  * {@link movingAverageCrossover} for many parameter sets on the same bars: the moving average of each window is
- * computed once, and the positions come as a `Float64Array`.
+ * computed once, and the positions come in one `Float64Array`, which each call overwrites.
  *
  * @internal for sweeps; not part of the public surface.
  */
@@ -110,8 +120,9 @@ export function prepareMovingAverageCrossover(
   bars: Bars,
 ): (params: MovingAverageCrossoverParams) => Float64Array {
   const means = new RollingMeans(bars.close);
+  const positions = new Float64Array(bars.close.length);
   return (params) => {
     const { fast, slow, allowShort } = parseParams(params);
-    return crossover(means, fast, slow, allowShort ? -1 : 0);
+    return crossover(means, fast, slow, allowShort ? -1 : 0, positions);
   };
 }

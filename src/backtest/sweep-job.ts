@@ -33,7 +33,7 @@ const builtIn: Readonly<Record<BuiltInStrategy, Strategy<never>>> = {
   'moving-average-crossover': movingAverageCrossover as Strategy<never>,
 };
 
-/** A strategy bound to one set of bars: positions for a parameter set. */
+/** A strategy bound to one set of bars: positions for a parameter set, which the next call may overwrite. */
 type BoundStrategy<P> = (params: P) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /** Strategies with a form that serves many parameter sets on the same bars faster, with the same positions. */
