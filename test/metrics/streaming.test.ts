@@ -24,6 +24,31 @@ describe('ReturnAccumulator', () => {
     );
   });
 
+  it('gives the same moments from block sums a caller takes against shift(), a room() at a time', () => {
+    fc.assert(
+      fc.property(returns, fc.double({ min: -0.01, max: 0.01, noNaN: true }), (values, mar) => {
+        const r = Float64Array.from(values);
+        const summed = new ReturnAccumulator(mar);
+        let growth = 1;
+        for (let start = 0; start < r.length; ) {
+          const end = Math.min(start + summed.room(), r.length);
+          const shift = summed.shift();
+          let [sum, squares, below] = [0, 0, 0];
+          for (let i = start; i < end; i++) {
+            const v = r[i] as number;
+            growth *= 1 + v;
+            sum += v - shift;
+            squares += (v - shift) ** 2;
+            below += (v - mar - Math.abs(v - mar)) ** 2;
+          }
+          summed.addSums(end - start, sum, squares, below);
+          start = end;
+        }
+        expect(summed.moments(growth)).toEqual(returnMoments(r, mar));
+      }),
+    );
+  });
+
   it('agrees with the two-pass moments to 1e-12 on series longer than a block', () => {
     fc.assert(
       fc.property(
