@@ -116,6 +116,25 @@ function checkedTimestamps(raw: ArrayLike<number | Date>): Float64Array {
   return out;
 }
 
+/**
+ * Whether the timestamps increase and the closes are finite positive prices, in one pass over both where the
+ * column-by-column checks take one each: increasing timestamps are finite when the last one is, and positive
+ * closes when their sum is (a sum that overflows only sends the bars to the column-by-column checks). The columns
+ * are `Float64Array`s of one length.
+ */
+function timesAndClosesValid(timestamp: Float64Array, close: Float64Array): boolean {
+  let previous = Number.NEGATIVE_INFINITY;
+  let total = 0;
+  for (let i = 0; i < close.length; i++) {
+    const t = timestamp[i] as number;
+    const c = close[i] as number;
+    if (!(t > previous && c > 0)) return false;
+    total += c;
+    previous = t;
+  }
+  return previous < Number.POSITIVE_INFINITY && total < Number.POSITIVE_INFINITY;
+}
+
 function assertConsistent(columns: BarColumns): void {
   const { open, high, low, close } = columns;
   if (!open || !high || !low) return;
@@ -150,7 +169,15 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
   }
   assertMinLength(raw, 2, 'bars', 'to backtest (one period needs two bars)');
   const n = raw.length;
-  const timestamp = timestampColumn(raw);
+  const close = bars.close;
+  // Typed columns that pass one joint check are used as they are; otherwise each column is checked (and copied)
+  // in turn, which finds and names the first problem.
+  const valid =
+    raw instanceof Float64Array &&
+    close instanceof Float64Array &&
+    close.length === n &&
+    timesAndClosesValid(raw, close);
+  const timestamp = valid ? raw : timestampColumn(raw);
   const optional = (values: ArrayLike<number> | undefined, name: string, needed: boolean, why: string) => {
     if (values === undefined) {
       if (needed) throw invalid(`bars.${name} is required ${why}`);
@@ -160,7 +187,7 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
   };
   const columns: BarColumns = {
     timestamp,
-    close: column(bars.close, 'close', n, PRICES),
+    close: valid ? close : column(close, 'close', n, PRICES),
     open: optional(bars.open, 'open', needs.open, "for execution 'next-open' and for stops"),
     high: optional(bars.high, 'high', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
     low: optional(bars.low, 'low', needs.highLow, 'when stopLoss, takeProfit or trailingStop is set'),
