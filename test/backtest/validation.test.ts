@@ -151,6 +151,29 @@ describe('Backtester.run bars', () => {
     );
   });
 
+  it('checks typed timestamps and closes as it checks arrays, and takes prices whose sum overflows', () => {
+    const typed = (bars: Bars): Bars => ({
+      timestamp: Float64Array.from(bars.timestamp as number[]),
+      close: Float64Array.from(bars.close),
+    });
+    const [a, b, c] = timestamps(3) as [number, number, number];
+    const close = { execution: 'close' } as const;
+    for (const [bars, message] of [
+      [{ timestamp: [a, b, Number.POSITIVE_INFINITY], close: prices }, 'bars.timestamp[2]'],
+      [{ timestamp: [a, c, b], close: prices }, 'bars.timestamp must be strictly increasing'],
+      [{ timestamp: [a, b, c], close: [100, Number.NaN, 1] }, 'bars.close[1] is NaN'],
+      [{ timestamp: [a, b, c], close: [100, 1, Number.POSITIVE_INFINITY] }, 'bars.close[2] is Infinity'],
+    ] as const) {
+      const error = thrown(runWith(typed(bars), [1, 1, 1], close));
+      expect(error.message).toBe(thrown(runWith(bars, [1, 1, 1], close)).message);
+      expect(error.message).toContain(message);
+    }
+    const huge = { timestamp: [a, b, c], close: [1e308, 1.5e308, 1.2e308] };
+    expect(
+      new Backtester(close).run({ bars: typed(huge), positions: [1, 1, 1] }).stats.totalReturn,
+    ).toBeCloseTo(0.2, 12);
+  });
+
   it('reads and checks only the columns the run uses', () => {
     const bad = [100, Number.NaN, -1];
     const unread = { ...valid, open: bad, high: bad, low: bad, volume: bad };
