@@ -4,9 +4,10 @@
  * An order's notional is sized on the equity at its fill before costs, and its costs come out of cash, so that
  * with `execution: 'close'` a bar's equity is E[t](1 + p·r − |Δp|·k) − fixed, as documented in docs/backtest.md.
  *
- * Bars are simulated in blocks whose returns and equity feed the metrics module's accumulators, so that a run
- * without series allocates nothing per bar: a bar that only holds its exposure is a few multiplications, and
- * everything else — orders, stops, ruin — takes the general path of {@link BarStepper}.
+ * Bars are simulated in the blocks of the metrics module's return accumulator, whose loop sums the statistics of
+ * the returns and equity as it goes, so that a run without series allocates nothing per bar: a bar that only holds
+ * its exposure is a few multiplications and additions, and everything else — orders, stops, ruin — takes the
+ * general path of {@link BarStepper}.
  *
  * @module
  */
