@@ -170,8 +170,8 @@ export function toBarColumns(bars: Bars, needs: BarNeeds): BarColumns {
   assertMinLength(raw, 2, 'bars', 'to backtest (one period needs two bars)');
   const n = raw.length;
   const close = bars.close;
-  // Typed columns that pass one joint check are used as they are; otherwise each column is checked (and copied)
-  // in turn, which finds and names the first problem.
+  // Typed columns that pass one joint check are used as they are; otherwise each column is checked in turn (and
+  // copied into a Float64Array unless it is one), which finds and names the first problem.
   const valid =
     raw instanceof Float64Array &&
     close instanceof Float64Array &&

@@ -4,15 +4,15 @@
  * An order's notional is sized on the equity at its fill before costs, and its costs come out of cash, so that
  * with `execution: 'close'` a bar's equity is E[t](1 + p·r − |Δp|·k) − fixed, as documented in docs/backtest.md.
  *
- * Bars are simulated in the blocks of the metrics module's return accumulator, whose loop sums the statistics of
- * the returns and equity as it goes, so that a run without series allocates nothing per bar: a bar that only holds
- * its exposure is a few multiplications and additions, and everything else — orders, stops, ruin — takes the
+ * Bars are simulated in the blocks of the metrics module's return accumulator, in a loop that sums the statistics
+ * of the returns and equity as it goes, so that a run without series allocates nothing per bar: a bar that only
+ * holds its exposure is a few multiplications and additions, and everything else — orders, stops, ruin — takes the
  * general path of {@link BarStepper}.
  *
  * @module
  */
 import { DrawdownTracker, drawdownFloor, type MaxDrawdownResult } from '../metrics/drawdown.js';
-import { ReturnAccumulator, type ReturnMoments } from '../metrics/returns.js';
+import { ACCUMULATOR_BLOCK, ReturnAccumulator, type ReturnMoments } from '../metrics/returns.js';
 import type { BarColumns } from './bars.js';
 import { hasStops, type ResolvedBacktestOptions } from './options.js';
 import type { ExitReason, Trade } from './types.js';
@@ -464,13 +464,24 @@ class Simulator {
 /** The moments and drawdown of a path: what the headline statistics are computed from. */
 export type PathStats = Pick<Simulation, 'moments' | 'drawdown'>;
 
+/** Writes the close-to-close returns of bars start..end − 1 to `out`, bar i at index i − offset. */
+function writePriceReturns(
+  close: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  for (let i = start; i < end; i++) out[i - offset] = (close[i] as number) / (close[i - 1] as number) - 1;
+}
+
 /**
  * Buying and holding the bars close to close without costs, a block of the accumulator at a time: the benchmark
  * of every run, the same path as {@link simulate} holding an exposure of 1 from the first close. Each block's
  * close-to-close returns stay in `returns` (bar i at i − start) for a simulation of the same block to read.
  */
 class BuyAndHold {
-  readonly returns = new Float64Array(256);
+  readonly returns = new Float64Array(ACCUMULATOR_BLOCK);
   readonly moments: ReturnAccumulator;
   readonly drawdown: DrawdownTracker;
   readonly #close: Float64Array;
@@ -485,8 +496,7 @@ class BuyAndHold {
   block(start: number, end: number): void {
     const close = this.#close;
     const returns = this.returns;
-    for (let i = start; i < end; i++)
-      returns[i - start] = (close[i] as number) / (close[i - 1] as number) - 1;
+    writePriceReturns(close, start, end, returns, start);
     this.moments.add(returns, 0, end - start);
     this.drawdown.add(close, start, end);
   }
@@ -506,7 +516,7 @@ class BuyAndHold {
  */
 export function priceReturns(close: Float64Array): Float64Array {
   const returns = new Float64Array(close.length);
-  for (let i = 1; i < close.length; i++) returns[i] = (close[i] as number) / (close[i - 1] as number) - 1;
+  writePriceReturns(close, 1, close.length, returns, 0);
   return returns;
 }
 

@@ -1,5 +1,5 @@
 import { annualGrowth, perPeriodRate } from '../metrics/returns.js';
-import { buyAndHold, type Simulation } from './engine.js';
+import { buyAndHold, type PathStats, type Simulation } from './engine.js';
 import type { BacktestStats, PerformanceStats, Trade } from './types.js';
 
 /** Annualisation settings of a run. */
@@ -13,7 +13,7 @@ export interface StatsSettings {
  * conventions: the calmar ratio is NaN when there is no drawdown or it would be infinite.
  */
 export function performanceStats(
-  path: Pick<Simulation, 'moments' | 'drawdown'>,
+  path: PathStats,
   periods: number,
   settings: StatsSettings,
 ): PerformanceStats {

@@ -29,9 +29,10 @@ function parseParams(params: MovingAverageCrossoverParams): Required<MovingAvera
   const wellFormed =
     typeof params === 'object' &&
     params !== null &&
+    Object.getPrototypeOf(params) === Object.prototype &&
     Object.keys(params).every((key) => key === 'fast' || key === 'slow' || key === 'allowShort') &&
-    Number.isInteger(fast) &&
-    Number.isInteger(slow) &&
+    Number.isSafeInteger(fast) &&
+    Number.isSafeInteger(slow) &&
     fast >= 1 &&
     fast < slow &&
     typeof allowShort === 'boolean';
@@ -40,13 +41,20 @@ function parseParams(params: MovingAverageCrossoverParams): Required<MovingAvera
     : parseOptions(paramsSchema, params, 'movingAverageCrossover parameters');
 }
 
+/** Values of moving averages kept at most (32 MB); beyond it, an average is worked out again each time. */
+const KEPT_VALUES = 1 << 22;
+
 /**
  * Simple moving averages of the closes by window length, each taken from one cumulative sum of the closes as
- * `numpy.cumsum`-based rolling means are (mean[i] = (cs[i + 1] − cs[i + 1 − w]) / w), and kept once computed.
+ * `numpy.cumsum`-based rolling means are (mean[i] = (cs[i + 1] − cs[i + 1 − w]) / w), and kept once computed while
+ * they fit in {@link KEPT_VALUES}.
  */
 class RollingMeans {
   readonly #cumulative: Float64Array;
   readonly #means = new Map<number, Float64Array>();
+  #kept = 0;
+  /** Where the averages that are not kept are written: one array for each of the two a crossover reads. */
+  readonly #spares: Float64Array[] = [];
 
   constructor(close: ArrayLike<number>) {
     const n = close.length;
@@ -55,17 +63,27 @@ class RollingMeans {
     this.#cumulative = cumulative;
   }
 
-  /** The means of window `w`, from index w − 1 on (0 before). */
-  of(w: number): Float64Array {
-    let means = this.#means.get(w);
-    if (means === undefined) {
-      const cumulative = this.#cumulative;
-      const n = cumulative.length - 1;
+  /**
+   * The means of window `w`, from index w − 1 on (0 before). When they are not kept, they are written to spare
+   * array `spare`, which the next call with the same spare overwrites.
+   */
+  of(w: number, spare: 0 | 1): Float64Array {
+    const kept = this.#means.get(w);
+    if (kept) return kept;
+    const cumulative = this.#cumulative;
+    const n = cumulative.length - 1;
+    let means: Float64Array;
+    if (this.#kept + n <= KEPT_VALUES) {
       means = new Float64Array(n);
-      for (let i = w - 1; i < n; i++)
-        means[i] = ((cumulative[i + 1] as number) - (cumulative[i + 1 - w] as number)) / w;
       this.#means.set(w, means);
+      this.#kept += n;
+    } else {
+      means = this.#spares[spare] ?? new Float64Array(n);
+      this.#spares[spare] = means;
+      means.fill(0, 0, w - 1);
     }
+    for (let i = w - 1; i < n; i++)
+      means[i] = ((cumulative[i + 1] as number) - (cumulative[i + 1 - w] as number)) / w;
     return means;
   }
 }
@@ -81,8 +99,8 @@ function crossover(
   below: number,
   out?: Float64Array,
 ): Float64Array {
-  const fastMeans = means.of(fast);
-  const slowMeans = means.of(slow);
+  const fastMeans = means.of(fast, 0);
+  const slowMeans = means.of(slow, 1);
   const n = fastMeans.length;
   const positions = out ?? new Float64Array(n);
   positions.fill(0, 0, slow - 1);

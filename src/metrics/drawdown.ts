@@ -190,11 +190,8 @@ export class DrawdownTracker {
     };
   }
 
-  /**
-   * Adds `values[start..end)`, the path's next values; writes each one's drawdown to `out` at the same index
-   * when given.
-   */
-  add(values: ArrayLike<number>, start: number, end: number, out?: Float64Array): void {
+  /** Adds `values[start..end)`, the path's next values. */
+  add(values: ArrayLike<number>, start: number, end: number): void {
     const state = this.state;
     let index = state.index;
     // Unary plus keeps these float64 in the loop when the fields start as small integers (a first value of 100).
@@ -223,7 +220,6 @@ export class DrawdownTracker {
           floor = drawdownFloor(peak, worst);
         }
       }
-      if (out) out[i] = v / peak - 1;
     }
     state.index = index;
     state.peak = peak;

@@ -127,14 +127,18 @@ export interface ReturnMoments {
   downside: number;
 }
 
-/** Returns summed against one shift before they are merged into the running moments. */
-const BLOCK = 256;
+/**
+ * The most returns summed against one shift before they are merged into the running moments.
+ *
+ * @internal shared with the backtester, whose blocks of bars are the accumulator's blocks.
+ */
+export const ACCUMULATOR_BLOCK = 256;
 
 /**
  * Mean, sample standard deviation and downside deviation of returns fed in blocks: the one computation behind the
  * volatility, Sharpe and Sortino ratios and the backtester's statistics, which feeds it a block of bars at a time.
- * Deviations are summed against a shift — the first value, then the running mean — in blocks that double from one
- * value up to 256, each merged with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two,
+ * Deviations are summed against a shift — the running mean of the values before the block — in blocks that double
+ * from one value up to 256, each merged with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two,
  * without a division per value.
  * A constant series has deviations of exactly 0. Sharpe's excess over a constant rate has the same deviations.
  *
@@ -176,7 +180,7 @@ export class ReturnAccumulator {
    * returns) then costs no precision.
    */
   room(): number {
-    return Math.min(BLOCK, Math.max(1, this.#merged)) - this.#inBlock;
+    return Math.min(ACCUMULATOR_BLOCK, Math.max(1, this.#merged)) - this.#inBlock;
   }
 
   /** What the deviations of the current block's values are taken from: the running mean when the block began. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prepareMovingAverageCrossover } from '../../src/backtest/strategies.js';
 import { variance } from '../../src/core/numeric.js';
 import {
   Backtester,
@@ -239,6 +240,48 @@ describe('movingAverageCrossover', () => {
     expect(() => movingAverageCrossover(barsOf([1, 2, 3]), { fast: 3, slow: 3 })).toThrow(
       'Invalid movingAverageCrossover parameters: fast: fast must be shorter than slow (received 3)',
     );
+  });
+
+  it('refuses windows beyond the safe integers and keys it does not know, inherited ones too', () => {
+    const bars = barsOf([1, 2, 3]);
+    expect(() => movingAverageCrossover(bars, { fast: 1, slow: 2 ** 60 })).toThrow(
+      /^Invalid movingAverageCrossover parameters: slow: /,
+    );
+    const inherited = Object.assign(Object.create({ extra: 1 }), { fast: 1, slow: 2 });
+    expect(() => movingAverageCrossover(bars, inherited)).toThrow(
+      /^Invalid movingAverageCrossover parameters: .*extra/,
+    );
+  });
+
+  it('gives the same positions once its averages no longer all fit in its cache', () => {
+    // 2.1M closes: the first window's averages fill half of the 4M values kept, so the others are worked out in
+    // spare arrays each time.
+    const n = 2_100_000;
+    const close = new Float64Array(n);
+    let level = 100;
+    for (let i = 0; i < n; i++) {
+      level *= 1 + Math.sin(i * 0.37) * 0.01;
+      close[i] = level;
+    }
+    const cumulative = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) cumulative[i + 1] = (cumulative[i] as number) + (close[i] as number);
+    const mean = (i: number, w: number) =>
+      ((cumulative[i + 1] as number) - (cumulative[i + 1 - w] as number)) / w;
+    const positionsOf = prepareMovingAverageCrossover({ timestamp: close, close });
+    for (const [fast, slow] of [
+      [2, 5],
+      [3, 5],
+      [2, 7],
+      [5, 7],
+    ] as const) {
+      const positions = positionsOf({ fast, slow });
+      let differing = 0;
+      for (let i = 0; i < n; i++) {
+        const expected = i < slow - 1 ? 0 : mean(i, fast) > mean(i, slow) ? 1 : 0;
+        if (positions[i] !== expected) differing++;
+      }
+      expect(differing, `${fast}/${slow}`).toBe(0);
+    }
   });
 });
 
