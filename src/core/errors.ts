@@ -106,3 +106,12 @@ export class MlcycleError extends Error {
     };
   }
 }
+
+/**
+ * The message of an error, or the thing thrown itself as text.
+ *
+ * @internal shared by the modules' error messages; not part of the public surface.
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Clock, systemClock } from '../core/clock.js';
-import { type ErrorCode, MlcycleError } from '../core/errors.js';
+import { type ErrorCode, errorMessage, MlcycleError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import { parseOptions } from '../core/options.js';
 import { resolveQuery } from './query.js';
@@ -58,10 +58,6 @@ export interface FallbackSourceEvents {
     /** Why it failed. */
     error: string;
   };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -143,7 +139,7 @@ export class FallbackSource<F extends string = string>
         return { rows: checked, servedBy: source.name, attempts };
       } catch (error) {
         errors.push(error);
-        const text = message(error);
+        const text = errorMessage(error);
         attempts.push({
           source: source.name,
           ok: false,

@@ -1,3 +1,5 @@
+import { errorMessage } from '../core/errors.js';
+
 /** What one HTTP attempt came to, as far as retrying is concerned. */
 export type AttemptFailure =
   | { kind: 'timeout'; message: string; cause?: unknown }
@@ -45,7 +47,7 @@ export function describeNetworkError(error: unknown): string {
       : typeof cause?.message === 'string'
         ? cause.message
         : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return `network error: ${message}${detail === undefined ? '' : ` (${detail})`}`;
 }
 

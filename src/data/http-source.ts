@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Clock, clockSchema, systemClock } from '../core/clock.js';
-import { MlcycleError } from '../core/errors.js';
+import { errorMessage, MlcycleError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import { parseOptions } from '../core/options.js';
 import { Random } from '../core/random.js';
@@ -246,7 +246,7 @@ export class HttpJsonSource<F extends string = string>
     } catch (error) {
       throw new MlcycleError(
         'INVALID_ARGUMENT',
-        `${label}: parse threw on the response: ${error instanceof Error ? error.message : String(error)}`,
+        `${label}: parse threw on the response: ${errorMessage(error)}`,
         { cause: error },
       );
     }

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
-import { MlcycleError } from '../core/errors.js';
+import { errorMessage, MlcycleError } from '../core/errors.js';
 import { crc32 } from '../core/hash.js';
 
 /*
@@ -16,11 +16,6 @@ export const JOURNAL_FILE = 'journal.jsonl';
 export const JOURNAL_TEMP = 'journal.jsonl.tmp';
 /** The folder of blob files inside the directory. */
 export const BLOB_DIR = 'blobs';
-
-/** The message of an error, or the thing itself as text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** `error` if it is already an {@link MlcycleError}, else a `STORAGE` error that says what failed and keeps the cause. */
 export function storageError(what: string, error: unknown): MlcycleError {

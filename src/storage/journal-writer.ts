@@ -1,11 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { MlcycleError } from '../core/errors.js';
+import { errorMessage, MlcycleError } from '../core/errors.js';
 import type { WriteBatch, WriteResult } from './batch.js';
 import {
   concatBytes,
-  errorMessage,
   JOURNAL_FILE,
   JOURNAL_TEMP,
   storageError,

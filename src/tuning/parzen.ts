@@ -14,9 +14,8 @@ import { roundHalfEven } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 import type { Random } from '../core/random.js';
 import { argsortLikeNumpy } from './numpy-argsort.js';
-import { logGaussMass, logSumExp, truncatedNormalQuantile } from './truncnorm.js';
+import { LOG_SQRT_2PI, logGaussMass, logSumExp, truncatedNormalQuantile } from './truncnorm.js';
 
-const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 /** Optuna's smallest bandwidth when the magic clip is off. */
 const EPS = 1e-12;
 

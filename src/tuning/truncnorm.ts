@@ -6,7 +6,8 @@
  */
 import { normalCdf, normalPpf } from '../stats/distributions.js';
 
-const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
+/** ln √(2π). @internal used by the tuning module; not part of the public surface. */
+export const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 
 /** ln Φ(a), as Optuna's `_log_ndtr`: an asymptotic series below −20, where Φ underflows. */
 export function logNdtr(a: number): number {

@@ -1,5 +1,5 @@
 import { formatNumber } from '../core/checks.js';
-import { MlcycleError } from '../core/errors.js';
+import { errorMessage, MlcycleError } from '../core/errors.js';
 import { TypedEmitter } from '../core/events.js';
 import type { JsonValue } from '../storage/types.js';
 import { toJson } from '../storage/validate.js';
@@ -281,7 +281,8 @@ export class HyperparameterTuner<
         error = e;
       }
     }
-    const failReason = error !== undefined ? `constraints failed: ${messageOf(error)}` : outcome.failReason;
+    const failReason =
+      error !== undefined ? `constraints failed: ${errorMessage(error)}` : outcome.failReason;
     if (failReason !== undefined) this.setAttr(number, true, 'fail_reason', failReason);
     await journal.commit({
       op: 'finish',
@@ -320,7 +321,7 @@ export class HyperparameterTuner<
     this.stopRequested = false;
     await runOptimize(this, objective as never, options as OptimizeOptions, {
       ask: (signal) => this.askWith(signal),
-      failed: (trial, error) => this.setAttr(trial.number, true, 'fail_reason', messageOf(error)),
+      failed: (trial, error) => this.setAttr(trial.number, true, 'fail_reason', errorMessage(error)),
       stopped: () => this.stopRequested,
       bestValue: () => this.bestValueOrUndefined(),
     });
@@ -567,10 +568,6 @@ function checkConstraints(values: readonly number[]): number[] {
     );
   }
   return [...values];
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A deep copy of a trial record. */

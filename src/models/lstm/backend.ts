@@ -2,7 +2,7 @@
  * Loading TensorFlow.js (an optional peer dependency) and choosing its backend. The backend is process-wide state in
  * TensorFlow.js, so the choice is made once per requested backend and re-applied before each call.
  */
-import { MlcycleError } from '../../core/errors.js';
+import { errorMessage, MlcycleError } from '../../core/errors.js';
 import type { LstmBackendName } from './params.js';
 
 /** The `@tensorflow/tfjs` module. */
@@ -37,10 +37,6 @@ function isMissing(error: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** CommonJS packages imported from ESM arrive either with named exports or only under `default`. */
 function namespace<T>(module: unknown, probe: string): T {
   const m = module as Record<string, unknown>;
@@ -63,7 +59,7 @@ export async function loadTensorflow(
       'UNSUPPORTED',
       isMissing(error)
         ? 'lstm needs the optional peer dependency @tensorflow/tfjs, which is not installed: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm'
-        : `lstm could not load @tensorflow/tfjs (${messageOf(error)}); reinstall it: npm install @tensorflow/tfjs`,
+        : `lstm could not load @tensorflow/tfjs (${errorMessage(error)}); reinstall it: npm install @tensorflow/tfjs`,
       { cause: error },
     );
   }
@@ -99,7 +95,7 @@ async function tryWasm(
   } catch (error) {
     return isMissing(error)
       ? '@tensorflow/tfjs-backend-wasm is not installed (npm install @tensorflow/tfjs-backend-wasm)'
-      : `@tensorflow/tfjs-backend-wasm could not be loaded (${messageOf(error)})`;
+      : `@tensorflow/tfjs-backend-wasm could not be loaded (${errorMessage(error)})`;
   }
   const paths = wasmPaths ?? (await defaultWasmPaths());
   if (paths !== undefined) {
@@ -131,7 +127,7 @@ async function choose(
         reasons.push(
           isMissing(error)
             ? '@tensorflow/tfjs-node is not installed'
-            : `@tensorflow/tfjs-node could not be loaded (${messageOf(error)})`,
+            : `@tensorflow/tfjs-node could not be loaded (${errorMessage(error)})`,
         );
       }
     }

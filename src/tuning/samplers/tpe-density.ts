@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { logGaussMass } from '../truncnorm.js';
-import { type KernelDomain, LOG_SQRT_2PI, type Mixture } from './tpe-kernels.js';
+import { LOG_SQRT_2PI, logGaussMass } from '../truncnorm.js';
+import type { KernelDomain, Mixture } from './tpe-kernels.js';
 
 /** Kernels whose log term lies this far below the largest add less than e^-40 (4e-18) each: left out of the sum. */
 const NEGLIGIBLE = 40;

@@ -9,10 +9,8 @@
 import { roundHalfEven } from '../../core/numeric.js';
 import type { Random } from '../../core/random.js';
 import type { NumericSpec } from '../space.js';
-import { logGaussMass, truncatedNormalQuantile } from '../truncnorm.js';
+import { LOG_SQRT_2PI, logGaussMass, truncatedNormalQuantile } from '../truncnorm.js';
 
-/** ln √(2π). @internal used by the tuning module; not part of the public surface. */
-export const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 /** Optuna's smallest bandwidth when the magic clip is off. @internal used by the tuning module; not part of the public surface. */
 export const EPS = 1e-12;
 

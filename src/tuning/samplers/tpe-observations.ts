@@ -61,7 +61,7 @@ function compare(a: Observation, b: Observation, constrained: boolean): number {
   return x < y ? -1 : x > y ? 1 : a.number - b.number;
 }
 
-/** Inserts `item` into `list`, kept sorted by `before`, searching from the end (new items are usually last). */
+/** Inserts `item` into `list`, kept sorted by `order`, after any equal items (a binary search for its place). */
 function insertSorted<T>(list: T[], item: T, order: (a: T, b: T) => number): void {
   let lo = 0;
   let hi = list.length;
