@@ -72,9 +72,13 @@ function checkPenalties(penalties: unknown, n: number): asserts penalties is rea
   }
 }
 
-/** Sign that turns every objective into one to minimise. */
-function signs(directions: readonly Direction[]): number[] {
-  return directions.map((d) => (d === 'maximize' ? -1 : 1));
+/**
+ * The factor that turns an objective of `direction` into one to minimise: −1 for `'maximize'`, 1 otherwise.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function directionSign(direction: Direction): number {
+  return direction === 'maximize' ? -1 : 1;
 }
 
 /** Optuna's `_dominates` on values already turned to minimisation: no worse everywhere and not equal everywhere. */
@@ -107,7 +111,7 @@ export function dominates(
   checkDirections(directions);
   checkPoint(a, directions.length, 'a', 'directions');
   checkPoint(b, directions.length, 'b', 'directions');
-  return dominatesMin(a, b, signs(directions));
+  return dominatesMin(a, b, directions.map(directionSign));
 }
 
 /**
@@ -126,7 +130,7 @@ export function paretoFront(
 ): number[] {
   checkDirections(directions);
   checkPoints(values, directions.length, 'directions');
-  const sign = signs(directions);
+  const sign = directions.map(directionSign);
   const n = values.length;
   if (n === 0) return [];
   if (directions.length === 2) {
@@ -202,7 +206,7 @@ export function nonDominatedFronts(
   checkDirections(directions);
   checkPoints(values, directions.length, 'directions');
   const n = values.length;
-  const sign = signs(directions);
+  const sign = directions.map(directionSign);
   let better = (p: number, q: number) =>
     dominatesMin(values[p] as readonly number[], values[q] as readonly number[], sign);
   if (penalties !== undefined) {

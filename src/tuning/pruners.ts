@@ -149,11 +149,14 @@ export function percentilePruner(percentile: number, options: PercentilePrunerOp
       `percentilePruner: percentile must be a number in [0, 100], received ${formatNumber(percentile)}`,
     );
   }
-  const { startupTrials, warmupSteps, intervalSteps, minTrials } = parseOptions(
-    percentileSchema,
-    options,
-    'percentilePruner options',
-  );
+  return percentileRule(percentile, parseOptions(percentileSchema, options, 'percentilePruner options'));
+}
+
+/** The rule of {@link percentilePruner}, given its options already parsed (so each caller parses them once). */
+function percentileRule(
+  percentile: number,
+  { startupTrials, warmupSteps, intervalSteps, minTrials }: z.output<typeof percentileSchema>,
+): Pruner {
   return {
     shouldPrune(view) {
       const completed = view.trials.filter((t) => t.state === 'COMPLETE');
@@ -190,7 +193,7 @@ export function percentilePruner(percentile: number, options: PercentilePrunerOp
  * ```
  */
 export function medianPruner(options: PercentilePrunerOptions = {}): Pruner {
-  return percentilePruner(50, parseOptions(percentileSchema, options, 'medianPruner options'));
+  return percentileRule(50, parseOptions(percentileSchema, options, 'medianPruner options'));
 }
 
 /**

@@ -12,12 +12,12 @@ import { type StudyOp, StudyState } from './study-state.js';
 import type { StudyDirection } from './types.js';
 
 /** The collection that maps a study's name to its record. */
-export const STUDIES = 'tuning-studies';
+const STUDIES = 'tuning-studies';
 /** The collection of running trials' heartbeats, id `<log>/<trial number>`. */
-export const HEARTBEATS = 'tuning-heartbeats';
+const HEARTBEATS = 'tuning-heartbeats';
 
 /** A study's record in {@link STUDIES}. */
-export interface StudyRecord {
+interface StudyRecord {
   /** The study's name. */
   name: string;
   /** One direction per objective. */

@@ -157,7 +157,7 @@ export function deflateBest(
     )
     .filter(Number.isFinite)
     .map((s) => s / scale);
-  if (completed.length < 2 || sharpes.length < 2 || bestReturns.length < 2) return undefined;
+  if (sharpes.length < 2 || bestReturns.length < 2) return undefined;
   if (!bestReturns.every(Number.isFinite)) return undefined;
   const result = deflatedSharpeRatio(bestReturns, {
     trials: completed.length,

@@ -4,7 +4,7 @@ import { TypedEmitter } from '../core/events.js';
 import type { JsonValue } from '../storage/types.js';
 import { toJson } from '../storage/validate.js';
 import { type OptimizeOptions, runOptimize } from './optimize.js';
-import { type Direction, hypervolume, paretoFront } from './pareto.js';
+import { type Direction, directionSign, hypervolume, paretoFront } from './pareto.js';
 import {
   checkCompatible,
   contains,
@@ -153,7 +153,7 @@ export class HyperparameterTuner<
 
   /** The best trial's record (not a copy) of a single-objective study, if any trial completed feasibly. */
   private findBest(): FrozenTrial | undefined {
-    const sign = this.directions[0] === 'maximize' ? -1 : 1;
+    const sign = directionSign(this.directions[0] as StudyDirection);
     let best: FrozenTrial | undefined;
     for (const t of this.opened.state.trials) {
       if (t.state !== 'COMPLETE' || !isFeasible(t)) continue;
@@ -193,7 +193,7 @@ export class HyperparameterTuner<
         `reference needs one value per objective (${this.directions.length}), received ${formatNumber(reference as never)}`,
       );
     }
-    const signs = this.directions.map((d) => (d === 'maximize' ? -1 : 1));
+    const signs = this.directions.map(directionSign);
     const points = this.bestTrials.map((t) => (t.values as number[]).map((v, k) => v * (signs[k] as number)));
     return hypervolume(
       points,
@@ -571,6 +571,6 @@ function checkConstraints(values: readonly number[]): number[] {
 }
 
 /** A deep copy of a trial record. */
-export function copyTrial(trial: FrozenTrial): FrozenTrial {
+function copyTrial(trial: FrozenTrial): FrozenTrial {
   return structuredClone(trial);
 }

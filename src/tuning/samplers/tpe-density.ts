@@ -13,9 +13,18 @@ const NEGLIGIBLE = 40;
 
 /**
  * The per-kernel log density (continuous) or log cell probability (grid) of kernel-space point `x`, without the
- * kernel's `coef`; `bound` gives a cheap upper bound instead of the exact grid term.
+ * kernel's `coef`; `bound` gives a cheap upper bound instead of the exact grid term. The multivariate mixture sums
+ * these over parameters.
+ *
+ * @internal used by the tuning module; not part of the public surface.
  */
-function kernelTerm(domain: KernelDomain, mu: number, sigma: number, x: number, bound: boolean): number {
+export function kernelTerm(
+  domain: KernelDomain,
+  mu: number,
+  sigma: number,
+  x: number,
+  bound: boolean,
+): number {
   const q = domain.step;
   if (q === undefined) {
     const z = (x - mu) / sigma;
@@ -162,20 +171,4 @@ function gridLogPdf(domain: KernelDomain, mix: Mixture, xs: Float64Array, out: F
     }
     out[i] = max + Math.log(sum);
   }
-}
-
-/**
- * The per-kernel log term of numeric kernel (mu, sigma) at kernel-space `x` including nothing else, exact or (for a
- * grid) as an upper bound: used by the multivariate mixture, which sums these over parameters.
- *
- * @internal used by the tuning module; not part of the public surface.
- */
-export function numericTerm(
-  domain: KernelDomain,
-  mu: number,
-  sigma: number,
-  x: number,
-  bound: boolean,
-): number {
-  return kernelTerm(domain, mu, sigma, x, bound);
 }

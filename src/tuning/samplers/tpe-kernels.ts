@@ -260,7 +260,7 @@ export function drawFromKernel(domain: KernelDomain, mix: Mixture, k: number, rn
 
 /**
  * The log mass of a kernel inside the bounds, plus the continuous density constant (with −ln σ when asked): what
- * {@link numericTerm} leaves out.
+ * {@link kernelTerm} leaves out.
  *
  * @internal used by the tuning module; not part of the public surface.
  */

@@ -12,7 +12,7 @@ import { lowerBound } from '../../core/numeric.js';
 import type { Random } from '../../core/random.js';
 import { drawIndex } from '../parzen.js';
 import type { NumericSpec, ParamSpec, Params, ParamValue, SearchSpace } from '../space.js';
-import { expNegative, numericTerm } from './tpe-density.js';
+import { expNegative, kernelTerm } from './tpe-density.js';
 import {
   drawFromKernel,
   EPS,
@@ -311,7 +311,7 @@ function addGridTerms(parts: readonly Part[], x: Float64Array, acc: Float64Array
       const t = toKernel(domain, x[p] as number);
       total +=
         (constant[k] as number) +
-        numericTerm(domain, mix.mus[k] as number, mix.sigmas[k] as number, t, !exact);
+        kernelTerm(domain, mix.mus[k] as number, mix.sigmas[k] as number, t, !exact);
     });
     return total;
   };

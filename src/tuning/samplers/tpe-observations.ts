@@ -6,7 +6,7 @@
  * @module
  */
 
-import { violation } from '../pareto.js';
+import { directionSign, violation } from '../pareto.js';
 import { type FrozenTrial, objectiveValues, type StudyDirection } from '../types.js';
 import { splitByHypervolume } from './tpe-multi-objective.js';
 
@@ -101,7 +101,7 @@ export class ObservationStore {
 
   /** @param directions - the study's directions (maximised objectives are negated). */
   constructor(directions: readonly StudyDirection[]) {
-    this.signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
+    this.signs = directions.map(directionSign);
     this.multiObjective = directions.length > 1;
   }
 
