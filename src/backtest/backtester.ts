@@ -26,11 +26,15 @@ const runSchema = z.strictObject({ series: z.enum(['json', 'typed', 'none']).def
 /**
  * Checks the target exposures against the bars and the leverage limits; a `Float64Array` is used as is (the
  * simulation only reads it), anything else is copied into one.
+ *
+ * @param range - the least and greatest value a `Float64Array` of positions is known to hold (a built-in strategy
+ * knows it without reading them): within the limits, the values are not read again.
  */
 export function toPositions(
   positions: ArrayLike<number>,
   n: number,
   options: ResolvedBacktestOptions,
+  range?: readonly [number, number],
 ): Float64Array {
   if (typeof positions !== 'object' || positions === null || typeof positions.length !== 'number') {
     throw new MlcycleError('INVALID_ARGUMENT', 'positions must be an array of target exposures, one per bar');
@@ -43,6 +47,8 @@ export function toPositions(
   }
   const { maxLeverage, allowShort } = options;
   const lowest = allowShort ? -maxLeverage : 0;
+  if (range && positions instanceof Float64Array && range[0] >= lowest && range[1] <= maxLeverage)
+    return positions;
   for (let i = 0; i < n; i++) {
     const p = positions[i] as number;
     if (!(p >= lowest && p <= maxLeverage && typeof p === 'number')) {

@@ -130,17 +130,22 @@ export function movingAverageCrossover(bars: Bars, params: MovingAverageCrossove
 
 /**
  * {@link movingAverageCrossover} for many parameter sets on the same bars: the moving average of each window is
- * computed once, and the positions come in one `Float64Array`, which each call overwrites.
+ * computed once (while they fit in {@link KEPT_VALUES}), and the positions come in one `Float64Array`, which each
+ * call overwrites. `range` gives the least and greatest position of a parameter set without reading them.
  *
  * @internal for sweeps; not part of the public surface.
  */
-export function prepareMovingAverageCrossover(
-  bars: Bars,
-): (params: MovingAverageCrossoverParams) => Float64Array {
+export function prepareMovingAverageCrossover(bars: Bars): {
+  positions(params: MovingAverageCrossoverParams): Float64Array;
+  range(params: MovingAverageCrossoverParams): readonly [number, number];
+} {
   const means = new RollingMeans(bars.close);
   const positions = new Float64Array(bars.close.length);
-  return (params) => {
-    const { fast, slow, allowShort } = parseParams(params);
-    return crossover(means, fast, slow, allowShort ? -1 : 0, positions);
+  return {
+    positions(params) {
+      const { fast, slow, allowShort } = parseParams(params);
+      return crossover(means, fast, slow, allowShort ? -1 : 0, positions);
+    },
+    range: (params) => [params.allowShort === true ? -1 : 0, 1],
   };
 }

@@ -33,8 +33,13 @@ const builtIn: Readonly<Record<BuiltInStrategy, Strategy<never>>> = {
   'moving-average-crossover': movingAverageCrossover as Strategy<never>,
 };
 
-/** A strategy bound to one set of bars: positions for a parameter set, which the next call may overwrite. */
-type BoundStrategy<P> = (params: P) => ArrayLike<number> | Promise<ArrayLike<number>>;
+/** A strategy bound to one set of bars. */
+interface BoundStrategy<P> {
+  /** Positions for a parameter set, which the next call may overwrite. */
+  positions(params: P): ArrayLike<number> | Promise<ArrayLike<number>>;
+  /** The least and greatest value the positions of a parameter set hold, when known without reading them. */
+  range?(params: P): readonly [number, number];
+}
 
 /** Strategies with a form that serves many parameter sets on the same bars faster, with the same positions. */
 const preparers = new Map<Strategy<never>, (bars: Bars) => BoundStrategy<never>>([
@@ -44,7 +49,7 @@ const preparers = new Map<Strategy<never>, (bars: Bars) => BoundStrategy<never>>
 /** The strategy bound to `bars` for many parameter sets: its prepared form if it has one. */
 function bind<P>(strategy: Strategy<P>, bars: Bars): BoundStrategy<P> {
   const prepare = preparers.get(strategy as Strategy<never>);
-  return prepare ? (prepare(bars) as BoundStrategy<P>) : (params) => strategy(bars, params);
+  return prepare ? (prepare(bars) as BoundStrategy<P>) : { positions: (params) => strategy(bars, params) };
 }
 
 /** Resolves a strategy that can travel to a worker (a built-in name or a module export) to its function. */
@@ -99,7 +104,7 @@ export async function runSweepSlice<P>(
   const { bars, options, params, shared } = job;
   const n = bars.close.length;
   const view = barsView(bars);
-  const positionsOf = bind(strategy, view);
+  const bound = bind(strategy, view);
   const rows: BacktestStats[] = [];
   for (const set of params) {
     if (signal?.aborted) {
@@ -107,7 +112,14 @@ export async function runSweepSlice<P>(
     }
     let positions: Float64Array;
     try {
-      positions = toPositions(await positionsOf(set), n, options);
+      const values = bound.positions(set);
+      // A strategy that answers at once is not awaited: an await costs every row a turn of the event loop.
+      positions = toPositions(
+        values instanceof Promise ? await values : values,
+        n,
+        options,
+        bound.range?.(set),
+      );
     } catch (error) {
       if (!MlcycleError.is(error)) throw error;
       throw new MlcycleError(

@@ -267,14 +267,14 @@ describe('movingAverageCrossover', () => {
     for (let i = 0; i < n; i++) cumulative[i + 1] = (cumulative[i] as number) + (close[i] as number);
     const mean = (i: number, w: number) =>
       ((cumulative[i + 1] as number) - (cumulative[i + 1 - w] as number)) / w;
-    const positionsOf = prepareMovingAverageCrossover({ timestamp: close, close });
+    const prepared = prepareMovingAverageCrossover({ timestamp: close, close });
     for (const [fast, slow] of [
       [2, 5],
       [3, 5],
       [2, 7],
       [5, 7],
     ] as const) {
-      const positions = positionsOf({ fast, slow });
+      const positions = prepared.positions({ fast, slow });
       let differing = 0;
       for (let i = 0; i < n; i++) {
         const expected = i < slow - 1 ? 0 : mean(i, fast) > mean(i, slow) ? 1 : 0;
@@ -315,6 +315,25 @@ describe('sweep: worker threads', () => {
     expect(error.message).toBe(
       'Strategy with parameters {"lookback":2,"threshold":0}: positions must have one target exposure per bar ' +
         '(160), received 159',
+    );
+  });
+});
+
+describe('sweep: positions the built-in crossover cannot take', () => {
+  it('refuses shorts when the backtest does not allow them, and exposures above maxLeverage', async () => {
+    const shorts = await rejection(
+      sweep(BARS, { fast: [2], slow: [5], allowShort: [true] }, 'moving-average-crossover', {
+        backtest: { allowShort: false },
+      }),
+    );
+    expect(shorts.message).toMatch(
+      /^Strategy with parameters \{"fast":2,"slow":5,"allowShort":true\}: positions must be finite exposures in \[0, 1\] \(allowShort is false\), but positions\[\d+\] is -1$/,
+    );
+    const leveraged = await rejection(
+      sweep(BARS, { fast: [2], slow: [5] }, 'moving-average-crossover', { backtest: { maxLeverage: 0.5 } }),
+    );
+    expect(leveraged.message).toMatch(
+      /positions must be finite exposures in \[-0\.5, 0\.5\], but positions\[\d+\] is 1$/,
     );
   });
 });
