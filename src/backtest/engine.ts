@@ -292,11 +292,11 @@ class BarStepper {
 }
 
 /**
- * One run's state between blocks of bars. A block is one block of the return accumulator (1, 1, 2, 4, … then 256
- * bars), whose loop sums the moments of its returns and tracks the drawdown of its equity itself, in locals, with
- * the rules of `ReturnAccumulator` and `DrawdownTracker`: a bar that only holds its exposure is then a few
- * multiplications, and the loop twice as fast as one that fills a block of values for them. Orders, stops and ruin
- * take the general path of {@link BarStepper}.
+ * One run's state between blocks of bars. A block of bars is one block of the return accumulator (1, 1, 2, 4, …
+ * then 256 bars). The block's loop sums the moments of the returns and tracks the drawdown of the equity itself, in
+ * locals, with the rules of `ReturnAccumulator` and `DrawdownTracker`: a bar that only holds its exposure is then a
+ * few multiplications, and the loop twice as fast as one that fills a block of values for them. Orders, stops and
+ * ruin take the general path of {@link BarStepper}.
  */
 class Simulator {
   equity: number;

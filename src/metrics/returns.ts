@@ -138,8 +138,8 @@ export const ACCUMULATOR_BLOCK = 256;
  * Mean, sample standard deviation and downside deviation of returns fed in blocks: the one computation behind the
  * volatility, Sharpe and Sortino ratios and the backtester's statistics, which feeds it a block of bars at a time.
  * Deviations are summed against a shift — the running mean of the values before the block — in blocks that double
- * from one value up to 256, each merged with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate as two,
- * without a division per value.
+ * from one value up to 256, each merged with Chan, Golub & LeVeque's pairwise update (1979): one pass, as accurate
+ * as two, without a division per value.
  * A constant series has deviations of exactly 0. Sharpe's excess over a constant rate has the same deviations.
  *
  * @internal shared with the backtester; not part of the public surface.
