@@ -146,3 +146,15 @@ export function lowerBound(sorted: ArrayLike<number>, value: number): number {
   }
   return lo;
 }
+
+/** The first index i of ascending `sorted` with `sorted[i] > value` (`sorted.length` when there is none); O(log n). */
+export function upperBound(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,6 +1,6 @@
 import { formatNumber } from '../core/checks.js';
 import { MlcycleError } from '../core/errors.js';
-import { lowerBound } from '../core/numeric.js';
+import { lowerBound, upperBound } from '../core/numeric.js';
 import { assertSplitTimestamps, resolveSize } from './durations.js';
 import type { Fold, Size, SplitInputs } from './types.js';
 
@@ -45,18 +45,6 @@ export function zoneOf(
   }
   assertSplitTimestamps(timestamps, n);
   return { ms: resolveSize(value, name, timestamps).ms as number, timestamps };
-}
-
-/** The first index whose timestamp is above `value`. */
-function upperBound(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Observations of the zone just before index `start`: t[start] − ms <= t[i] < t[start] for durations. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quantileSorted, sortedCopy, toFiniteArray } from '../core/numeric.js';
+import { quantileSorted, sortedCopy, toFiniteArray, upperBound } from '../core/numeric.js';
 import { parseOptions } from '../core/options.js';
 
 /** Options of {@link psi}. */
@@ -40,22 +40,11 @@ const psiOptionsSchema = z
   })
   .default({ bins: 10, epsilon: 1e-4 });
 
-/** Index of the bin of `x`: the number of inner edges at or below `x` (binary search over ascending `inner`). */
-function binOf(inner: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = inner.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((inner[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function shares(values: Float64Array, inner: Float64Array, epsilon: number): number[] {
   const counts = new Float64Array(inner.length + 1);
   for (let i = 0; i < values.length; i++) {
-    const k = binOf(inner, values[i] as number);
+    // The bin of a value: the number of inner edges at or below it.
+    const k = upperBound(inner, values[i] as number);
     counts[k] = (counts[k] as number) + 1;
   }
   return Array.from(counts, (c) => (c === 0 ? epsilon : c / values.length));

@@ -111,8 +111,8 @@ export class ReturnsRecorder {
     return out;
   }
 
-  /** The annualised Sharpe ratio of the pooled returns, `r` when already pooled (NaN below 2 returns). */
-  pooledSharpe(r: Float64Array = this.pooled()): number {
+  /** The annualised Sharpe ratio of pooled returns `r` (NaN below 2 returns). */
+  pooledSharpe(r: Float64Array): number {
     if (r.length < 2) return Number.NaN;
     return sharpeRatio(r, annualisation(this.settings));
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  lowerBound,
   mean,
   median,
   quantileSorted,
@@ -8,6 +9,7 @@ import {
   standardDeviation,
   sum,
   toFiniteArray,
+  upperBound,
   variance,
 } from '../../src/core/numeric.js';
 import { close, loadReferenceCases } from '../fixtures/reference.js';
@@ -179,5 +181,35 @@ describe('numeric helpers at the edges', () => {
     expect(() => toFiniteArray([1], 'x', 2)).toThrowErrorMatchingInlineSnapshot(
       `[MlcycleError: x needs at least 2 values, received 1]`,
     );
+  });
+});
+
+describe('lowerBound and upperBound', () => {
+  it('find the first value at or above, and the first above, as a scan does, ties included', () => {
+    const sorted = Float64Array.from([1, 2, 2, 2, 5, 7, 7, 9]);
+    for (const value of [
+      0,
+      1,
+      1.5,
+      2,
+      3,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+    ]) {
+      const atOrAbove = sorted.findIndex((v) => v >= value);
+      const above = sorted.findIndex((v) => v > value);
+      expect(lowerBound(sorted, value), `lowerBound ${value}`).toBe(
+        atOrAbove < 0 ? sorted.length : atOrAbove,
+      );
+      expect(upperBound(sorted, value), `upperBound ${value}`).toBe(above < 0 ? sorted.length : above);
+    }
+    expect(lowerBound([], 1)).toBe(0);
+    expect(upperBound([], 1)).toBe(0);
   });
 });
