@@ -15,13 +15,13 @@ import type { NumericSpec, ParamSpec, Params, ParamValue, SearchSpace } from '..
 import { expNegative, kernelTerm } from './tpe-density.js';
 import {
   drawFromKernel,
-  EPS,
   type KernelDomain,
   type KernelOptions,
   kernelConstant,
   kernelDomain,
   kernelWeights,
   type Mixture,
+  minBandwidth,
   neighbourBandwidths,
   toKernel,
 } from './tpe-kernels.js';
@@ -217,8 +217,7 @@ function jointMixture(
       mus[i] = toKernel(domain, row[p] as number);
     });
     if (options.multivariateBandwidth === 'scott') {
-      const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
-      sigmas.fill(Math.min(Math.max(sigma0 * range, minSigma), range));
+      sigmas.fill(Math.min(Math.max(sigma0 * range, minBandwidth(range, size, options)), range));
     } else {
       sortedBandwidths(domain, mus.subarray(0, m), sigmas, options, cache?.sorted[p], slot);
     }
