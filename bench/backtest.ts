@@ -155,6 +155,23 @@ async function runSweep(): Promise<number[]> {
     sharpe[pairIndex.get(`${row.params.fast}/${row.params.slow}`) as number] = row.stats.sharpe;
   return sharpe;
 }
+/**
+ * The least an exact crossover sweep must do, for scale: for each pair, one pass comparing the fast and slow
+ * averages (computed beforehand, once per window) and writing the positions — no simulation, no statistics.
+ */
+const sweepMeans = rollingMeans(sweepBars.close, [...FAST, ...SLOW]);
+const crossingPositions = new Float64Array(SWEEP_BARS);
+function crossingPasses(): number {
+  let long = 0;
+  for (const [fast, slow] of PAIRS) {
+    const f = sweepMeans.get(fast) as Float64Array;
+    const s = sweepMeans.get(slow) as Float64Array;
+    for (let t = 0; t < SWEEP_BARS; t++) crossingPositions[t] = (f[t] as number) > (s[t] as number) ? 1 : 0;
+    long += crossingPositions[SWEEP_BARS - 1] as number;
+  }
+  return long;
+}
+const crossing = timed(crossingPasses, RUNS);
 const sweep = await timedAsync(runSweep, RUNS);
 const sweepPerSecond = PAIRS.length / (sweep.ms / 1000);
 
@@ -255,6 +272,12 @@ console.log(
 console.log(
   `  for scale: one checked pass over the 1M run's timestamp, close and positions, with no simulation, takes ` +
     `${ms(floor.ms)}${reference ? ` (NumPy's run / that: ${(reference.run.ms / floor.ms).toFixed(2)}×)` : ''}`,
+);
+const crossingPerSecond = PAIRS.length / (crossing.ms / 1000);
+console.log(
+  `  for scale: one pass per pair comparing its two averages and writing the positions, with no simulation, ` +
+    `runs ${perSecond(crossingPerSecond)}` +
+    `${reference ? ` (that / NumPy's sweep: ${(crossingPerSecond / reference.sweep.perSecond).toFixed(2)}×)` : ''}`,
 );
 
 if (reference) {
