@@ -1,4 +1,4 @@
-import { annualGrowth, perPeriodRate } from '../metrics/returns.js';
+import { annualGrowth, OutcomeTally, perPeriodRate } from '../metrics/returns.js';
 import { buyAndHold, type PathStats, type Simulation } from './engine.js';
 import type { BacktestStats, PerformanceStats, Trade } from './types.js';
 
@@ -38,8 +38,8 @@ export function performanceStats(
 }
 
 /**
- * The trade statistics, with the metrics module's conventions (`winRate`: wins among the trades with a non-zero
- * return; `profitFactor`: gains over losses), in one pass over the trades without copying their returns.
+ * The trade statistics, with the metrics module's conventions ({@link OutcomeTally}), in one pass over the trades
+ * without copying their returns.
  */
 function tradeStats(trades: readonly Trade[]) {
   if (trades.length === 0) {
@@ -57,27 +57,18 @@ function tradeStats(trades: readonly Trade[]) {
   let best = Number.NEGATIVE_INFINITY;
   let worst = Number.POSITIVE_INFINITY;
   let total = 0;
-  let wins = 0;
-  let decided = 0;
-  let gains = 0;
-  let losses = 0;
+  const outcomes = new OutcomeTally();
   for (const trade of trades) {
     const r = trade.return;
     total += r;
     barsHeld += trade.barsHeld;
     if (r > best) best = r;
     if (r < worst) worst = r;
-    if (r > 0) {
-      wins++;
-      gains += r;
-    } else {
-      losses -= r;
-    }
-    if (r !== 0) decided++;
+    outcomes.add(r);
   }
   return {
-    winRate: decided === 0 ? Number.NaN : wins / decided,
-    profitFactor: gains / losses,
+    winRate: outcomes.winRate(),
+    profitFactor: outcomes.profitFactor(),
     expectancy: total / trades.length,
     bestTrade: best,
     worstTrade: worst,

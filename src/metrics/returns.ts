@@ -452,15 +452,7 @@ export function omegaRatio(returns: ArrayLike<number>, options: OmegaOptions = {
  * ```
  */
 export function profitFactor(returns: ArrayLike<number>): number {
-  const r = toFiniteArray(returns, 'returns');
-  let gains = 0;
-  let losses = 0;
-  for (let i = 0; i < r.length; i++) {
-    const v = r[i] as number;
-    if (v > 0) gains += v;
-    else losses -= v;
-  }
-  return gains / losses;
+  return tally(returns).profitFactor();
 }
 
 /**
@@ -474,15 +466,49 @@ export function profitFactor(returns: ArrayLike<number>): number {
  * ```
  */
 export function winRate(returns: ArrayLike<number>): number {
-  const r = toFiniteArray(returns, 'returns');
-  let wins = 0;
-  let decided = 0;
-  for (let i = 0; i < r.length; i++) {
-    const v = r[i] as number;
-    if (v !== 0) decided++;
-    if (v > 0) wins++;
+  return tally(returns).winRate();
+}
+
+/**
+ * Wins and losses of returns added one at a time, with the conventions of {@link winRate} and
+ * {@link profitFactor}: for returns that are not in an array of their own (a backtest's trades).
+ *
+ * @internal shared with the backtester; not part of the public surface.
+ */
+export class OutcomeTally {
+  #wins = 0;
+  /** Returns other than 0. */
+  #decided = 0;
+  #gains = 0;
+  #losses = 0;
+
+  add(r: number): void {
+    if (r > 0) {
+      this.#wins++;
+      this.#gains += r;
+    } else {
+      this.#losses -= r;
+    }
+    if (r !== 0) this.#decided++;
   }
-  return decided === 0 ? Number.NaN : wins / decided;
+
+  /** Wins among the returns other than 0; NaN when every return is 0. */
+  winRate(): number {
+    return this.#decided === 0 ? Number.NaN : this.#wins / this.#decided;
+  }
+
+  /** Gains over the magnitude of the losses. */
+  profitFactor(): number {
+    return this.#gains / this.#losses;
+  }
+}
+
+/** The checked returns, tallied. */
+function tally(returns: ArrayLike<number>): OutcomeTally {
+  const r = toFiniteArray(returns, 'returns');
+  const outcomes = new OutcomeTally();
+  for (let i = 0; i < r.length; i++) outcomes.add(r[i] as number);
+  return outcomes;
 }
 
 /**
