@@ -19,6 +19,16 @@ import { LOG_SQRT_2PI, logGaussMass, logSumExp, truncatedNormalQuantile } from '
 /** Optuna's smallest bandwidth when the magic clip is off. */
 const EPS = 1e-12;
 
+/**
+ * The smallest bandwidth of a mixture of `size` kernels (its prior among them, if any) over a range of width `range`:
+ * Optuna's magic clip, range / min(100, 1 + size), or 1e-12 without it.
+ *
+ * @internal used by the tuning module; not part of the public surface.
+ */
+export function minBandwidth(range: number, size: number, magicClip: boolean): number {
+  return magicClip ? range / Math.min(100, 1 + size) : EPS;
+}
+
 function invalid(message: string): MlcycleError {
   return new MlcycleError('INVALID_ARGUMENT', message);
 }
@@ -324,7 +334,7 @@ function bandwidths(mus: Float64Array, low: number, high: number, opts: Parsed):
     sorted[m - 1] = (ends[m] as number) - (ends[m - 1] as number);
   }
   const max = high - low;
-  const min = opts.considerMagicClip ? max / Math.min(100, 1 + m) : EPS;
+  const min = minBandwidth(max, m, opts.considerMagicClip);
   const sigmas = new Float64Array(m);
   order.forEach((index, i) => {
     sigmas[index] = Math.min(Math.max(sorted[i] as number, min), max);

@@ -8,11 +8,9 @@
  */
 import { roundHalfEven } from '../../core/numeric.js';
 import type { Random } from '../../core/random.js';
+import { minBandwidth } from '../parzen.js';
 import type { NumericSpec } from '../space.js';
 import { LOG_SQRT_2PI, logGaussMass, truncatedNormalQuantile } from '../truncnorm.js';
-
-/** Optuna's smallest bandwidth when the magic clip is off. */
-const EPS = 1e-12;
 
 /**
  * How TPE sees a numeric parameter: bounds in kernel space (ln x on a log scale; half a step past each end of a
@@ -142,7 +140,7 @@ export function neighbourBandwidths(
   const merged = new Float64Array(size);
   for (let i = 0, j = 0; i < size; i++) merged[i] = prior && i === at ? priorMu : (sorted[j++] as number);
   const range = high - low;
-  const minSigma = minBandwidth(range, size, options);
+  const minSigma = minBandwidth(range, size, options.considerMagicClip);
   const sigmas = new Float64Array(m);
   for (let i = 0, j = 0; i < size; i++) {
     if (prior && i === at) continue;
@@ -157,16 +155,6 @@ export function neighbourBandwidths(
     sigmas[j++] = Math.min(Math.max(s, minSigma), range);
   }
   return sigmas;
-}
-
-/**
- * The smallest bandwidth of a mixture of `size` kernels (the prior included) over a range of width `range`:
- * Optuna's magic clip, range / min(100, 1 + size), or 1e-12 without it.
- *
- * @internal used by the tuning module; not part of the public surface.
- */
-export function minBandwidth(range: number, size: number, options: KernelOptions): number {
-  return options.considerMagicClip ? range / Math.min(100, 1 + size) : EPS;
 }
 
 /**

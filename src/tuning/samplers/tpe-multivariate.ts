@@ -10,7 +10,7 @@
  */
 import { lowerBound } from '../../core/numeric.js';
 import type { Random } from '../../core/random.js';
-import { drawIndex } from '../parzen.js';
+import { drawIndex, minBandwidth } from '../parzen.js';
 import type { NumericSpec, ParamSpec, Params, ParamValue, SearchSpace } from '../space.js';
 import { expNegative, kernelTerm } from './tpe-density.js';
 import {
@@ -21,7 +21,6 @@ import {
   kernelDomain,
   kernelWeights,
   type Mixture,
-  minBandwidth,
   neighbourBandwidths,
   toKernel,
 } from './tpe-kernels.js';
@@ -217,7 +216,9 @@ function jointMixture(
       mus[i] = toKernel(domain, row[p] as number);
     });
     if (options.multivariateBandwidth === 'scott') {
-      sigmas.fill(Math.min(Math.max(sigma0 * range, minBandwidth(range, size, options)), range));
+      sigmas.fill(
+        Math.min(Math.max(sigma0 * range, minBandwidth(range, size, options.considerMagicClip)), range),
+      );
     } else {
       sortedBandwidths(domain, mus.subarray(0, m), sigmas, options, cache?.sorted[p], slot);
     }
