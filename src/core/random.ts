@@ -217,7 +217,19 @@ export class Random {
   }
 
   /** Shuffles `items` (an array or a typed array) in place (Fisher–Yates) and returns it. */
-  shuffle<A extends unknown[] | Uint32Array>(items: A): A {
+  shuffle<
+    A extends
+      | unknown[]
+      | Float64Array
+      | Float32Array
+      | Int32Array
+      | Uint32Array
+      | Int16Array
+      | Uint16Array
+      | Int8Array
+      | Uint8Array
+      | Uint8ClampedArray,
+  >(items: A): A {
     const a = items as unknown[];
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(0, i);

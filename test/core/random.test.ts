@@ -100,6 +100,14 @@ describe('Random', () => {
     expect(items).toContain(rng.choice(items));
   });
 
+  it('shuffles a typed array in place as it shuffles the same values in an array', () => {
+    const values = Array.from({ length: 50 }, (_, i) => i * 0.5);
+    const typed = Float64Array.from(values);
+    expect(new Random(9).shuffle(typed)).toBe(typed);
+    expect(Array.from(typed)).toEqual(new Random(9).shuffle([...values]));
+    expect(Array.from(typed)).not.toEqual(values);
+  });
+
   it('rejects bad seeds and arguments with messages that say what is expected', () => {
     const rng = new Random(0);
     expect(() => new Random(-1)).toThrowErrorMatchingInlineSnapshot(

@@ -92,7 +92,7 @@ describe('wasserstein', () => {
       a[i] = i / n;
       b[i] = i / n + 0.25;
     }
-    rng.shuffle(a as unknown as number[]);
+    rng.shuffle(a);
     // Uniform on [0, 1) against its translate by 0.25: the distance is the shift.
     expect(wasserstein(a, b)).toBeCloseTo(0.25, 12);
   });
